@@ -1,0 +1,27 @@
+package source
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLines(t *testing.T) {
+	ls := Lines([]byte("a\r\nb\n\nc"))
+	if len(ls) != 4 || ls[0].Text != "a" || ls[1].No != 2 || ls[2].Text != "" || ls[3].Text != "c" {
+		t.Fatalf("got %+v", ls)
+	}
+	long := strings.Repeat("x", MaxLineLen+10)
+	ls = Lines([]byte(long + "\nz\n"))
+	if len(ls) != 2 || !ls[0].Cut || len(ls[0].Text) != MaxLineLen || ls[1].Text != "z" {
+		t.Fatalf("long line not cut: %d lines, cut=%v", len(ls), ls[0].Cut)
+	}
+}
+
+func TestRefString(t *testing.T) {
+	if got := (Ref{Artifact: "a", Line: 3, EndLine: 5}).String(); got != "a:3-5" {
+		t.Fatal(got)
+	}
+	if got := At("b", 7, "x").String(); got != "b:7" {
+		t.Fatal(got)
+	}
+}
