@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+// Evidence is one line (or packet) that a matching condition read.
+type Evidence struct {
+	Artifact string `json:"artifact"`
+	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
+	Frame    int    `json:"frame"`
+	Time     string `json:"time"`
+	Text     string `json:"text"`
+	Note     string `json:"note"`
+}
+
+// Missing names an artifact kind that would confirm or rule out a finding.
+type Missing struct {
+	Kind    string `json:"kind"`
+	Why     string `json:"why"`
+	Collect string `json:"collect"`
+}
+
+// Finding is a rule that matched on one host.
+type Finding struct {
+	Rule        string     `json:"rule"`
+	Host        string     `json:"host"`
+	Title       string     `json:"title"`
+	Severity    string     `json:"severity"`
+	Confidence  string     `json:"confidence"`
+	Summary     string     `json:"summary"`
+	Explanation string     `json:"explanation"`
+	Remediation string     `json:"remediation"`
+	References  []string   `json:"references"`
+	ExplainedBy string     `json:"explained_by"`
+	Evidence    []Evidence `json:"evidence"`
+	Missing     []Missing  `json:"missing"`
+}
+
+// Recorder collects what fact accessors read while a condition runs. Only
+// the record of a condition that matched becomes evidence.
+type Recorder struct {
+	items []Evidence
+	seen  map[string]bool
+}
+
+// Ref records a line reference with a note.
+func (r *Recorder) Ref(ref source.Ref, note string) {
+	if r == nil || ref.Artifact == "" {
+		return
+	}
+	end := ref.EndLine
+	if end < ref.Line {
+		end = ref.Line
+	}
+	r.Add(Evidence{Artifact: ref.Artifact, Line: ref.Line, EndLine: end, Text: ref.Text, Note: note})
+}
+
+// Add records one evidence item, once.
+func (r *Recorder) Add(e Evidence) {
+	if r == nil {
+		return
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d\x00%s", e.Artifact, e.Line, e.Frame, e.Note)
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	if r.seen[key] {
+		return
+	}
+	r.seen[key] = true
+	r.items = append(r.items, e)
+}
+
+// Items returns what was recorded, in reading order.
+func (r *Recorder) Items() []Evidence { return r.items }

@@ -1,0 +1,257 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Confidence levels, strongest first. The order of this slice is the order
+// in which a rule's conditions are tried.
+var Confidences = []string{"confirmed", "likely", "possible"}
+
+// Severities, most severe first.
+var Severities = []string{"critical", "warning", "info"}
+
+// Rule is one failure mode, as written in rules/<id>.yaml.
+type Rule struct {
+	ID          string            `yaml:"id" json:"id"`
+	Title       string            `yaml:"title" json:"title"`
+	Severity    string            `yaml:"severity" json:"severity"`
+	Tags        []string          `yaml:"tags" json:"tags,omitempty"`
+	Summary     string            `yaml:"summary" json:"summary"`
+	Explanation string            `yaml:"explanation" json:"explanation"`
+	Remediation string            `yaml:"remediation" json:"remediation"`
+	References  []string          `yaml:"references" json:"references"`
+	Inputs      []Input           `yaml:"inputs" json:"inputs"`
+	Params      map[string]Param  `yaml:"params" json:"params,omitempty"`
+	ExplainedBy []string          `yaml:"explained_by" json:"explained_by,omitempty"`
+	Conditions  map[string]string `yaml:"conditions" json:"conditions"`
+
+	File      string         `yaml:"-" json:"file"`
+	condLines map[string]int // YAML line of each condition, for error positions
+	compiled  map[string]*program
+}
+
+// Input is an artifact kind a rule reads. When it is missing on a host, a
+// finding lists it under "missing" with the command that collects it.
+type Input struct {
+	Kind    string `yaml:"kind" json:"kind"`
+	Why     string `yaml:"why" json:"why"`
+	Collect string `yaml:"collect" json:"collect"`
+}
+
+// Param is a named threshold with its default and a sentence saying what it
+// means. In YAML it may be written as a bare number or as {default, doc}.
+type Param struct {
+	Default float64 `yaml:"default" json:"default"`
+	Doc     string  `yaml:"doc" json:"doc,omitempty"`
+}
+
+// UnmarshalYAML accepts the short form "name: 10" as well as the long form.
+func (p *Param) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&p.Default)
+	}
+	type plain Param
+	return n.Decode((*plain)(p))
+}
+
+// LoadError names the rule file and line a problem was found at.
+type LoadError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *LoadError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ParseRule reads and compiles one rule file. Every problem is a *LoadError.
+func ParseRule(file string, data []byte) (*Rule, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
+	}
+	var r Rule
+	if err := root.Decode(&r); err != nil {
+		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
+	}
+	r.File = file
+	r.condLines = conditionLines(&root)
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	if err := r.compile(); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (r *Rule) validate() error {
+	fail := func(format string, a ...any) error {
+		return &LoadError{File: r.File, Msg: fmt.Sprintf(format, a...)}
+	}
+	if r.ID == "" {
+		return fail("rule has no id")
+	}
+	if r.Title == "" {
+		return fail("rule %s has no title", r.ID)
+	}
+	if !contains(Severities, r.Severity) {
+		return fail("rule %s: severity %q is not one of %s", r.ID, r.Severity, strings.Join(Severities, ", "))
+	}
+	if len(r.Conditions) == 0 {
+		return fail("rule %s has no conditions", r.ID)
+	}
+	for level := range r.Conditions {
+		if !contains(Confidences, level) {
+			return &LoadError{File: r.File, Line: r.condLines[level],
+				Msg: fmt.Sprintf("condition level %q is not one of %s", level, strings.Join(Confidences, ", "))}
+		}
+	}
+	for _, in := range r.Inputs {
+		if in.Kind == "" {
+			return fail("rule %s: an input has no kind", r.ID)
+		}
+	}
+	return nil
+}
+
+// ParamValues returns the defaults, overridden by any values given.
+func (r *Rule) ParamValues(override map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(r.Params))
+	for k, p := range r.Params {
+		out[k] = p.Default
+	}
+	for k, v := range override {
+		out[k] = v
+	}
+	return out
+}
+
+// conditionLines finds the line of each value under the "conditions" key.
+func conditionLines(root *yaml.Node) map[string]int {
+	lines := map[string]int{}
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		return lines
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "conditions" || doc.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		c := doc.Content[i+1]
+		for j := 0; j+1 < len(c.Content); j += 2 {
+			v := c.Content[j+1]
+			line := v.Line
+			// A block scalar (| or >) starts on the line after its indicator.
+			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				line++
+			}
+			lines[c.Content[j].Value] = line
+		}
+	}
+	return lines
+}
+
+func yamlErrLine(err error) int {
+	var line int
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i+5:], "%d", &line)
+	}
+	return line
+}
+
+// RuleSet is an ordered collection of rules, looked up by id.
+type RuleSet struct {
+	Rules []*Rule
+	byID  map[string]*Rule
+}
+
+// NewRuleSet indexes rules by id; a duplicate id replaces the earlier rule,
+// so a --rules directory can override a built-in rule.
+func NewRuleSet(rules []*Rule) *RuleSet {
+	rs := &RuleSet{byID: map[string]*Rule{}}
+	for _, r := range rules {
+		if old, ok := rs.byID[r.ID]; ok {
+			for i, x := range rs.Rules {
+				if x == old {
+					rs.Rules[i] = r
+				}
+			}
+		} else {
+			rs.Rules = append(rs.Rules, r)
+		}
+		rs.byID[r.ID] = r
+	}
+	sort.SliceStable(rs.Rules, func(i, j int) bool { return rs.Rules[i].ID < rs.Rules[j].ID })
+	return rs
+}
+
+// Get returns the rule with the given id.
+func (rs *RuleSet) Get(id string) (*Rule, bool) {
+	r, ok := rs.byID[id]
+	return r, ok
+}
+
+// IDs lists the rule ids in order.
+func (rs *RuleSet) IDs() []string {
+	ids := make([]string, len(rs.Rules))
+	for i, r := range rs.Rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// LoadFS reads every *.yaml / *.yml file at the top of fsys. A broken file
+// is reported and skipped; the others still load.
+func LoadFS(fsys fs.FS) ([]*Rule, []error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, []error{err}
+	}
+	var rules []*Rule
+	var errs []error
+	for _, e := range entries {
+		ext := path.Ext(e.Name())
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			errs = append(errs, &LoadError{File: e.Name(), Msg: err.Error()})
+			continue
+		}
+		r, err := ParseRule(e.Name(), data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rules = append(rules, r)
+	}
+	return rules, errs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

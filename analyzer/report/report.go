@@ -1,0 +1,179 @@
+// Package report renders an analysis report as JSON (the stable
+// nettriage.report/v1 contract) or as text for a terminal.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/nettriage/nettriage/analyzer/engine"
+)
+
+// JSON writes the report as indented JSON. Nil slices are written as [] so
+// that consumers never have to tell null from empty.
+func JSON(w io.Writer, r *engine.Report) error {
+	c := *r
+	if c.Hosts == nil {
+		c.Hosts = []string{}
+	}
+	if c.Artifacts == nil {
+		c.Artifacts = []engine.ArtifactInfo{}
+	}
+	if c.Findings == nil {
+		c.Findings = []engine.Finding{}
+	}
+	if c.Captures == nil {
+		c.Captures = []engine.Capture{}
+	}
+	if c.Errors == nil {
+		c.Errors = []engine.Error{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(&c)
+}
+
+// TextOptions controls the terminal rendering.
+type TextOptions struct {
+	Color   bool // ANSI colours; the CLI sets it only on a TTY without NO_COLOR
+	Verbose bool // also print explanations and every artifact
+}
+
+type palette struct{ bold, red, yellow, blue, dim, reset string }
+
+func colours(on bool) palette {
+	if !on {
+		return palette{}
+	}
+	return palette{"\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[2m", "\x1b[0m"}
+}
+
+// Text writes a human-readable report: findings grouped by severity, each
+// with its evidence lines, fix and what to collect next.
+func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
+	p := colours(opt.Color)
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%snettriage %s%s — %d artifact(s), host(s): %s\n", p.bold, r.Tool.Version, p.reset,
+		len(r.Artifacts), strings.Join(r.Hosts, ", "))
+
+	if opt.Verbose || len(r.Findings) == 0 {
+		for _, a := range r.Artifacts {
+			fmt.Fprintf(b, "  %s%-10s%s %s [%s]\n", p.dim, a.Kind, p.reset, a.Name, a.Host)
+			for _, wn := range a.Warnings {
+				fmt.Fprintf(b, "             warning: %s\n", wn)
+			}
+		}
+	}
+
+	findings := append([]engine.Finding(nil), r.Findings...)
+	SortFindings(findings)
+	if len(findings) == 0 {
+		b.WriteString("\nNo failure mode matched.\n")
+	}
+	current := ""
+	for _, f := range findings {
+		if f.Severity != current {
+			current = f.Severity
+			col := map[string]string{"critical": p.red, "warning": p.yellow, "info": p.blue}[current]
+			fmt.Fprintf(b, "\n%s%s== %s ==%s\n", p.bold, col, strings.ToUpper(current), p.reset)
+		}
+		fmt.Fprintf(b, "\n%s[%s] %s%s  (%s, host %s)\n", p.bold, f.Rule, f.Title, p.reset, f.Confidence, f.Host)
+		if f.ExplainedBy != "" {
+			fmt.Fprintf(b, "  explained by: %s\n", f.ExplainedBy)
+		}
+		fmt.Fprintf(b, "  %s\n", wrap(f.Summary, 2))
+		if len(f.Evidence) > 0 {
+			b.WriteString("  Evidence:\n")
+			for _, e := range f.Evidence {
+				loc := e.Artifact
+				if e.Line > 0 {
+					loc = fmt.Sprintf("%s:%d", e.Artifact, e.Line)
+					if e.EndLine > e.Line {
+						loc = fmt.Sprintf("%s-%d", loc, e.EndLine)
+					}
+				}
+				if e.Frame > 0 {
+					loc = fmt.Sprintf("%s frame %d", e.Artifact, e.Frame)
+				}
+				fmt.Fprintf(b, "    %s%s%s", p.dim, loc, p.reset)
+				if e.Note != "" {
+					fmt.Fprintf(b, "  (%s)", e.Note)
+				}
+				b.WriteString("\n")
+				if e.Text != "" {
+					fmt.Fprintf(b, "      %s\n", firstLines(e.Text, 3))
+				}
+			}
+		}
+		if opt.Verbose {
+			fmt.Fprintf(b, "  Why:\n    %s\n", indent(f.Explanation, 4))
+		}
+		fmt.Fprintf(b, "  Fix:\n    %s\n", indent(f.Remediation, 4))
+		if len(f.Missing) > 0 {
+			b.WriteString("  Collect next:\n")
+			for _, m := range f.Missing {
+				fmt.Fprintf(b, "    - %s: %s\n      $ %s\n", m.Kind, m.Why, m.Collect)
+			}
+		}
+		if len(f.References) > 0 && opt.Verbose {
+			b.WriteString("  References:\n")
+			for _, ref := range f.References {
+				fmt.Fprintf(b, "    %s\n", ref)
+			}
+		}
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(b, "\n%sErrors:%s\n", p.bold, p.reset)
+		for _, e := range r.Errors {
+			fmt.Fprintf(b, "  %s: %s\n", e.Artifact, e.Message)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SortFindings orders findings by severity, then confidence, then rule id.
+func SortFindings(fs []engine.Finding) {
+	rank := func(list []string, s string) int {
+		for i, x := range list {
+			if x == s {
+				return i
+			}
+		}
+		return len(list)
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if x, y := rank(engine.Severities, a.Severity), rank(engine.Severities, b.Severity); x != y {
+			return x < y
+		}
+		if x, y := rank(engine.Confidences, a.Confidence), rank(engine.Confidences, b.Confidence); x != y {
+			return x < y
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Host < b.Host
+	})
+}
+
+func wrap(s string, ind int) string {
+	return indent(strings.Join(strings.Fields(s), " "), ind)
+}
+
+func indent(s string, n int) string {
+	s = strings.TrimSpace(s)
+	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", n))
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, "\n      ")
+}
