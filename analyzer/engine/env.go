@@ -33,7 +33,7 @@ type Env struct {
 	// Packet filter and NAT.
 	NatRules           func() int `expr:"nat_rules"`
 	ServiceNatRules    func() int `expr:"service_nat_rules"`
-	InvalidDropRules   func() int `expr:"invalid_drop_rules"`
+	InvalidDropRules   func() any `expr:"invalid_drop_rules"`
 	LocalOnlyNodePorts func() int `expr:"local_only_nodeports"`
 
 	// Conntrack.

@@ -170,10 +170,17 @@ func indent(s string, n int) string {
 	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", n))
 }
 
+// firstLines shortens evidence text for a terminal: at most n lines of at
+// most 200 characters each.
 func firstLines(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	if len(lines) > n {
 		lines = append(lines[:n], "…")
+	}
+	for i, l := range lines {
+		if len(l) > 200 {
+			lines[i] = l[:200] + "…"
+		}
 	}
 	return strings.Join(lines, "\n      ")
 }

@@ -1,0 +1,106 @@
+// Package artifact turns raw inputs (files, pasted text, archives,
+// sosreports) into typed artifacts: it expands archives in memory under
+// limits, splits terminal transcripts into one piece per command, normalises
+// text, labels each artifact with its host and sniffs its kind. It does not
+// parse contents; that is the job of analyzer/parse/<kind>.
+package artifact
+
+import (
+	"fmt"
+
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+// Kind names what an artifact contains.
+type Kind string
+
+// The artifact kinds (see docs/DESIGN "Vocabulary").
+const (
+	KindSysctl     Kind = "sysctl"
+	KindCounters   Kind = "counters"
+	KindIptables   Kind = "iptables"
+	KindNftables   Kind = "nftables"
+	KindIPVS       Kind = "ipvs"
+	KindSockets    Kind = "sockets"
+	KindAddresses  Kind = "addresses"
+	KindRoutes     Kind = "routes"
+	KindConntrack  Kind = "conntrack"
+	KindLog        Kind = "log"
+	KindKeepalived Kind = "keepalived"
+	KindSystem     Kind = "system"
+	KindProcesses  Kind = "processes"
+	KindPcap       Kind = "pcap"
+	KindUnknown    Kind = "unknown"
+)
+
+// DefaultHost labels artifacts whose host cannot be told.
+const DefaultHost = "default"
+
+// Input is one thing the user handed over. Name is relative to what the user
+// gave: a directory's files keep their relative path
+// ("sosreport-node1-2024/sos_commands/kernel/sysctl_-a").
+type Input struct {
+	Name string
+	Data []byte
+}
+
+// Limits bound what expanding archives may cost. Only bytes produced by
+// decompression or archive extraction count; the inputs themselves are
+// already in memory.
+type Limits struct {
+	MaxTotalBytes int64 // expanded bytes across all inputs
+	MaxFiles      int   // archive members across all inputs
+	MaxFileBytes  int64 // one member
+	MaxNesting    int   // archives inside archives (compression alone is not nesting)
+}
+
+// DefaultLimits returns the limits the CLI uses.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxTotalBytes: 4 << 30,
+		MaxFiles:      100000,
+		MaxFileBytes:  2 << 30,
+		MaxNesting:    1,
+	}
+}
+
+// Artifact is one typed piece of input, ready for its parser.
+type Artifact struct {
+	// Name is the path inside the input: "node1.tar.xz!sos_commands/kernel/sysctl_-a",
+	// or "paste.txt#3 ss -tan" for a transcript piece.
+	Name      string
+	Host      string
+	Namespace string // network namespace ("ns1", "pod:NAME", "pid:1234"), "" for the host's own
+	Kind      Kind
+	// Command is the command that produced the artifact when known (from a
+	// transcript prompt or a sosreport), wrappers such as sudo, kubectl exec
+	// or ip netns exec removed; pipes are kept because they filter the output.
+	Command string
+	Table   string // iptables table implied by Command ("nat"), "" when the content says
+	Data    []byte // normalised text, or raw bytes for pcap
+	Size    int64  // bytes of the original content Data was made from
+	// Warnings are problems with the artifact as a whole (binary content,
+	// truncation).
+	Warnings []source.Warning
+	// Line0 is the line offset of Data's first line in the original input
+	// (transcript pieces), so line n of Data is line Line0+n of the input.
+	Line0 int
+}
+
+// Error is an input, or part of one, that could not be used.
+type Error struct {
+	Artifact string
+	Message  string
+}
+
+func (e Error) Error() string { return fmt.Sprintf("%s: %s", e.Artifact, e.Message) }
+
+// Expand turns inputs into artifacts. Archives are expanded in memory within
+// lim; problems are returned as Errors and never stop other inputs.
+func Expand(inputs []Input, lim Limits) ([]*Artifact, []Error) {
+	x := newExpander(lim)
+	for _, in := range inputs {
+		x.addInput(in)
+	}
+	return x.finish()
+}

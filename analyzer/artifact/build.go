@@ -1,0 +1,383 @@
+package artifact
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/nettriage/nettriage/analyzer/parse/sysctl"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+// sysctlKey maps a /proc/sys path to the dotted key sysctl(8) prints.
+func sysctlKey(p string) string { return sysctl.Key(p) }
+
+// finish types every member of every tree and returns the artifacts.
+func (x *expander) finish() ([]*Artifact, []Error) {
+	for _, t := range x.trees {
+		x.emitTree(t)
+	}
+	return x.output, x.errs
+}
+
+// procSysGroup collects /proc/sys files of one host and namespace into one
+// synthetic sysctl artifact.
+type procSysGroup struct {
+	name      string
+	host      string
+	namespace string
+	lines     []string
+	size      int64
+}
+
+func (x *expander) emitTree(t *tree) {
+	type sosInfo struct {
+		host     string
+		manifest map[string]sosManifestEntry
+	}
+	byPath := map[string]*member{}
+	for _, m := range t.members {
+		byPath[m.path] = m
+	}
+	soses := map[string]*sosInfo{}
+	for root := range t.sosRoots {
+		info := &sosInfo{host: sosHost(t, root, byPath)}
+		if m := byPath[root+"sos_reports/manifest.json"]; m != nil {
+			info.manifest = parseSosManifest(m.data)
+		}
+		soses[root] = info
+	}
+	plainHosts := plainTreeHosts(t)
+	var groups []*procSysGroup
+	groupFor := func(prefix, host, ns string) *procSysGroup {
+		name := t.id + prefix + "proc/sys"
+		for _, g := range groups {
+			if g.name == name && g.host == host && g.namespace == ns {
+				return g
+			}
+		}
+		g := &procSysGroup{name: name, host: host, namespace: ns}
+		groups = append(groups, g)
+		return g
+	}
+	for _, m := range t.members {
+		root, inSos := t.sosRootFor(m.path)
+		var host string
+		if inSos {
+			rel := m.path[len(root):]
+			if !sosRelevant(rel) || rel == "sos_reports/manifest.json" {
+				continue
+			}
+			info := soses[root]
+			host = info.host
+			if i := strings.Index(rel, "proc/sys/"); i == 0 {
+				addProcSys(groupFor(root, host, ""), rel[len("proc/sys/"):], m)
+				continue
+			}
+			entry, listed := info.manifest[rel]
+			command := entry.exec
+			if !listed && strings.HasPrefix(rel, "sos_commands/") {
+				command, _ = demangle(path.Base(rel))
+			}
+			a := x.typeFile(m, host, command, true)
+			if a != nil && entry.truncated {
+				a.Warnings = append(a.Warnings, source.Warnf(0, "sosreport truncated this output"))
+			}
+			continue
+		}
+		host = plainHosts[m.path]
+		if i := procSysIndex(m.path); i >= 0 {
+			addProcSys(groupFor(m.path[:i], host, ""), m.path[i+len("proc/sys/"):], m)
+			continue
+		}
+		x.typeFile(m, host, "", false)
+	}
+	for _, g := range groups {
+		if len(g.lines) == 0 {
+			continue
+		}
+		sort.Strings(g.lines)
+		data := []byte(strings.Join(g.lines, "\n") + "\n")
+		x.output = append(x.output, &Artifact{Name: g.name, Host: g.host, Namespace: g.namespace,
+			Kind: KindSysctl, Data: data, Size: g.size})
+	}
+}
+
+// procSysIndex finds a "proc/sys/" directory in p.
+func procSysIndex(p string) int {
+	if strings.HasPrefix(p, "proc/sys/") {
+		return 0
+	}
+	if i := strings.Index(p, "/proc/sys/"); i >= 0 {
+		return i + 1
+	}
+	return -1
+}
+
+// addProcSys renders one /proc/sys file the way sysctl -a does: one
+// "key = value" line per line of the file.
+func addProcSys(g *procSysGroup, rel string, m *member) {
+	g.size += m.size
+	if isBinary(m.data) {
+		return
+	}
+	key := sysctlKey(rel)
+	text := strings.TrimRight(string(normalizeText(m.data)), "\n")
+	if text == "" {
+		return
+	}
+	for _, l := range strings.Split(text, "\n") {
+		g.lines = append(g.lines, key+" = "+l)
+	}
+}
+
+// typeFile turns one member into artifacts: pcap, binary, a split
+// transcript, or one typed text artifact. Inside a sosreport, files of
+// unknown kind are dropped (they are simply not network-relevant). It
+// returns the single artifact it made, if any.
+func (x *expander) typeFile(m *member, host, command string, inSos bool) *Artifact {
+	base := &Artifact{Name: m.name, Host: host, Size: m.size, Warnings: m.warnings}
+	if len(m.data) == 0 {
+		return nil
+	}
+	if isPcap(m.data) {
+		base.Kind, base.Data = KindPcap, m.data
+		x.output = append(x.output, base)
+		return base
+	}
+	if isBinary(m.data) {
+		if inSos {
+			return nil
+		}
+		base.Kind, base.Data = KindUnknown, m.data
+		base.Warnings = append(base.Warnings, source.Warnf(0, "binary content"))
+		x.output = append(x.output, base)
+		return base
+	}
+	text := normalizeText(m.data)
+	if command == "" && !inSos {
+		if pieces := splitTranscript(text); pieces != nil {
+			x.emitPieces(m, host, pieces)
+			return nil
+		}
+		if cmd, ok := demangle(fileStem(m.path)); ok {
+			command = cmd
+		}
+	}
+	info := parseCommand(command)
+	kind := Sniff(text, m.path, command)
+	if kind == KindUnknown && inSos {
+		return nil
+	}
+	base.Kind, base.Data = kind, text
+	base.Command, base.Namespace = info.command, info.namespace
+	if kind == KindIptables {
+		base.Table = info.table
+	}
+	x.output = append(x.output, base)
+	return base
+}
+
+// fileStem is a file's base name without the extensions people add to
+// saved command output.
+func fileStem(p string) string {
+	b := path.Base(p)
+	for _, ext := range []string{".txt", ".out", ".log"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}
+
+// emitPieces adds one artifact per transcript piece.
+func (x *expander) emitPieces(m *member, fileHost string, pieces []piece) {
+	for _, p := range pieces {
+		host := fileHost
+		if h := shortHost(p.host); h != "" && h != "localhost" {
+			host = h
+		}
+		info := parseCommand(p.command)
+		data := p.data
+		if v, ok := procSysValue(info.command, data); ok {
+			data = v
+		}
+		kind := Sniff(data, "", p.command)
+		name := fmt.Sprintf("%s#%d", m.name, p.index)
+		if p.index == 0 {
+			// Text before the first prompt is kept only when it is something.
+			if kind == KindUnknown {
+				continue
+			}
+		} else {
+			name += " " + shorten(p.command, 80)
+		}
+		a := &Artifact{Name: name, Host: host, Namespace: info.namespace, Kind: kind, Command: info.command,
+			Data: data, Size: int64(len(p.data)), Line0: p.line0, Warnings: m.warnings}
+		if kind == KindIptables {
+			a.Table = info.table
+		}
+		x.output = append(x.output, a)
+	}
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xc0 == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// sosHost names the host of a sosreport: its hostname file, else the
+// HOST of the sosreport-HOST-... directory or archive name.
+func sosHost(t *tree, root string, byPath map[string]*member) string {
+	for _, f := range sosHostFiles {
+		if m := byPath[root+f]; m != nil {
+			if h := hostFromFile(m.data); h != "" {
+				return h
+			}
+		}
+	}
+	if h := shortHost(hostFromSosName(root)); h != "" {
+		return h
+	}
+	if h := shortHost(hostFromSosName(t.id)); h != "" {
+		return h
+	}
+	return DefaultHost
+}
+
+var hostLikeRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// hostFromFile reads a hostname file: its first line, shortened.
+func hostFromFile(data []byte) string {
+	line, _, _ := bytes.Cut(bytes.TrimLeft(data, " \t\r\n"), []byte("\n"))
+	h := strings.TrimSpace(string(line))
+	if !hostLikeRE.MatchString(h) {
+		return ""
+	}
+	return shortHost(h)
+}
+
+// shortHost keeps the short name of a host ("node-1" from
+// "node-1.domain.tld") so a sosreport and a prompt of the same machine
+// agree; addresses are kept whole.
+func shortHost(h string) string {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return ""
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return h
+	}
+	if i := strings.IndexByte(h, '.'); i > 0 {
+		h = h[:i]
+	}
+	return h
+}
+
+// notHostDirs are directory names that are never host names, however
+// host-like they look: they name what is inside.
+var notHostDirs = map[string]bool{
+	"etc": true, "var": true, "proc": true, "sys": true, "tmp": true, "log": true, "logs": true, "run": true,
+	"usr": true, "home": true, "root": true, "dev": true, "data": true, "output": true, "outputs": true,
+	"files": true, "bundle": true, "artifacts": true, "commands": true, "network": true, "networking": true,
+	"net": true, "captures": true, "pcap": true, "pcaps": true, "config": true, "configs": true, "conf": true,
+	"kernel": true, "firewall": true, "sockets": true, "counters": true, "stats": true, "before": true,
+	"after": true, "collect": true, "collected": true, "sos_commands": true, "sos_reports": true,
+}
+
+// looksLikeHostDir accepts a directory name as a host name.
+func looksLikeHostDir(name string) bool {
+	if notHostDirs[strings.ToLower(name)] || knownCommands[name] || !hostLikeRE.MatchString(name) {
+		return false
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return true
+	}
+	for _, k := range kindPrecedence {
+		if strings.Contains(strings.ToLower(name), string(k)) {
+			return false
+		}
+	}
+	return strings.IndexFunc(name, func(r rune) bool { return r < '0' || r > '9' }) >= 0
+}
+
+// plainTreeHosts assigns hosts to the members of a tree that are not in a
+// sosreport: a hostname file in the member's directory (or above) wins,
+// then the top directory when the tree splits into several host-like ones,
+// else DefaultHost.
+func plainTreeHosts(t *tree) map[string]string {
+	hosts := map[string]string{}
+	var plain []*member
+	for _, m := range t.members {
+		if _, inSos := t.sosRootFor(m.path); !inSos {
+			plain = append(plain, m)
+		}
+	}
+	hostnameIn := map[string]string{} // directory -> host from its hostname file
+	for _, m := range plain {
+		if b := path.Base(m.path); b == "hostname" || b == "hostname.txt" {
+			if h := hostFromFile(m.data); h != "" {
+				hostnameIn[path.Dir(m.path)] = h
+			}
+		}
+	}
+	// Directories common to all members say nothing about hosts.
+	common := ""
+	for i, m := range plain {
+		d := path.Dir(m.path)
+		if d == "." {
+			d = ""
+		}
+		if i == 0 {
+			common = d
+			continue
+		}
+		for common != "" && d != common && !strings.HasPrefix(d, common+"/") {
+			common = path.Dir(common)
+			if common == "." {
+				common = ""
+			}
+		}
+	}
+	tops := map[string]bool{}
+	for _, m := range plain {
+		if top, ok := topDir(m.path, common); ok {
+			tops[top] = true
+		}
+	}
+	for _, m := range plain {
+		host := DefaultHost
+		if top, ok := topDir(m.path, common); ok && len(tops) >= 2 && looksLikeHostDir(top) {
+			host = shortHost(top)
+		}
+		for d := path.Dir(m.path); ; d = path.Dir(d) {
+			if h, ok := hostnameIn[d]; ok {
+				host = h
+				break
+			}
+			if d == "." || d == "/" || d == "" {
+				break
+			}
+		}
+		hosts[m.path] = host
+	}
+	return hosts
+}
+
+// topDir returns the first directory of p below common, if p is in one.
+func topDir(p, common string) (string, bool) {
+	rel := p
+	if common != "" {
+		rel = strings.TrimPrefix(p, common+"/")
+	}
+	top, rest, ok := strings.Cut(rel, "/")
+	return top, ok && rest != ""
+}

@@ -1,0 +1,115 @@
+package derive
+
+import (
+	"fmt"
+
+	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+// CounterChange is how much a kernel counter moved, and how that is known.
+type CounterChange struct {
+	Value float64
+	// SinceBoot is set when only one absolute snapshot exists, so Value is
+	// the total since boot rather than an increase between snapshots.
+	SinceBoot bool
+	Refs      []source.Ref
+	Note      string
+}
+
+// Moved measures a counter ("TcpExt.PAWSPassive"). Snapshots of the same
+// form (two `cat /proc/net/netstat`, several `nstat -a`) give the increase
+// from the first to the last; increments printed by `nstat` without -a are
+// summed. With only one absolute snapshot per form, the latest value since
+// boot is returned with SinceBoot set. Snapshots of different forms (a
+// sosreport's netstat -s and /proc/net/netstat) are never subtracted: they
+// may count slightly different things and were taken moments apart.
+func Moved(h *facts.Host, name string) (CounterChange, bool) {
+	byForm := map[string][]*facts.CounterSnapshot{}
+	var forms []string
+	var deltaSum float64
+	var deltaRefs []source.Ref
+	for _, s := range h.Counters {
+		c, ok := s.Values[name]
+		if !ok {
+			continue
+		}
+		if s.Delta {
+			deltaSum += float64(c.Value)
+			deltaRefs = append(deltaRefs, c.Src)
+			continue
+		}
+		if _, ok := byForm[s.Form]; !ok {
+			forms = append(forms, s.Form)
+		}
+		byForm[s.Form] = append(byForm[s.Form], s)
+	}
+	if len(deltaRefs) > 0 {
+		return CounterChange{Value: deltaSum, Refs: deltaRefs,
+			Note: fmt.Sprintf("%s rose by %.0f (nstat increments)", name, deltaSum)}, true
+	}
+	var best []*facts.CounterSnapshot
+	for _, f := range forms {
+		if len(byForm[f]) > len(best) {
+			best = byForm[f]
+		}
+	}
+	switch {
+	case len(best) >= 2:
+		first, last := best[0].Values[name], best[len(best)-1].Values[name]
+		d := float64(last.Value) - float64(first.Value)
+		return CounterChange{Value: d, Refs: []source.Ref{first.Src, last.Src},
+			Note: fmt.Sprintf("%s rose by %.0f between %d snapshots", name, d, len(best))}, true
+	case len(best) == 1:
+		c := best[0].Values[name]
+		return CounterChange{Value: float64(c.Value), SinceBoot: true, Refs: []source.Ref{c.Src},
+			Note: fmt.Sprintf("%s is %d since boot (one snapshot)", name, c.Value)}, true
+	}
+	return CounterChange{}, false
+}
+
+// Counter returns the latest absolute value of a counter.
+func Counter(h *facts.Host, name string) (int64, source.Ref, bool) {
+	for i := len(h.Counters) - 1; i >= 0; i-- {
+		s := h.Counters[i]
+		if s.Delta {
+			continue
+		}
+		if c, ok := s.Values[name]; ok {
+			return int64(c.Value), c.Src, true
+		}
+	}
+	return 0, source.Ref{}, false
+}
+
+// ConntrackInvalid measures conntrack's "invalid" statistic: the increase
+// between the first and the last statistics artifact when there are
+// several, and the latest total.
+func ConntrackInvalid(h *facts.Host) (delta, total float64, refs []source.Ref, ok bool) {
+	var totals []float64
+	var trefs []source.Ref
+	for _, r := range h.Conntrack {
+		t, has := r.Total("invalid")
+		if !has {
+			continue
+		}
+		totals = append(totals, float64(t))
+		for _, s := range r.Stats {
+			if s.Fields["invalid"] > 0 {
+				trefs = append(trefs, s.Src)
+				break
+			}
+		}
+		if len(trefs) < len(totals) && len(r.Stats) > 0 {
+			trefs = append(trefs, r.Stats[0].Src)
+		}
+	}
+	if len(totals) == 0 {
+		return 0, 0, nil, false
+	}
+	total = totals[len(totals)-1]
+	if len(totals) >= 2 {
+		delta = total - totals[0]
+	}
+	return delta, total, trefs, true
+}

@@ -1,0 +1,292 @@
+package derive
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/parse/ipvs"
+	"github.com/nettriage/nettriage/analyzer/parse/logs"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+func lastSnapshotServices(r *ipvs.Result) []*ipvs.Service {
+	for i := len(r.Snapshots) - 1; i >= 0; i-- {
+		s := r.Snapshots[i]
+		if s.Kind == "" || s.Kind == "list" || s.Kind == "stats" || s.Kind == "rate" {
+			return s.Services
+		}
+	}
+	return nil
+}
+
+// IPVSServices lists the virtual services of the latest IPVS listing.
+func IPVSServices(h *facts.Host) []*ipvs.Service {
+	var out []*ipvs.Service
+	for _, r := range h.IPVS {
+		out = append(out, lastSnapshotServices(r)...)
+	}
+	return out
+}
+
+// IPVSEmptyServices lists virtual services that have no real server with a
+// positive weight: new connections to them are refused.
+func IPVSEmptyServices(h *facts.Host) []Observation {
+	var out []Observation
+	for _, s := range IPVSServices(h) {
+		live := 0
+		for _, r := range s.Reals {
+			if r.Weight > 0 {
+				live++
+			}
+		}
+		if live == 0 {
+			out = append(out, obs(fmt.Sprintf("virtual service %s has no real server with weight > 0", s.Key()), s.Src))
+		}
+	}
+	return out
+}
+
+// IPVSTimeout returns the IPVS TCP idle timeout in seconds from
+// `ipvsadm -Ln --timeout`.
+func IPVSTimeout(h *facts.Host) (int, source.Ref, bool) {
+	for i := len(h.IPVS) - 1; i >= 0; i-- {
+		if t := h.IPVS[i].Timeouts; t != nil {
+			return t.TCP, t.Src, true
+		}
+	}
+	return 0, source.Ref{}, false
+}
+
+// IPVSReadded lists virtual services that were missing from one snapshot and
+// present again in a later one (an IPVS listing repeated over time).
+func IPVSReadded(h *facts.Host) []Observation {
+	var out []Observation
+	for _, r := range h.IPVS {
+		var snaps []*ipvs.Snapshot
+		for _, s := range r.Snapshots {
+			if s.Kind == "" || s.Kind == "list" {
+				snaps = append(snaps, s)
+			}
+		}
+		if len(snaps) < 3 {
+			continue
+		}
+		// A service is re-added when it is present, then absent, then present.
+		type state struct {
+			seen, gone bool
+			goneAt     *ipvs.Snapshot
+			first      source.Ref
+			done       bool
+		}
+		states := map[string]*state{}
+		var order []string
+		for _, sn := range snaps {
+			present := map[string]*ipvs.Service{}
+			for _, s := range sn.Services {
+				present[s.Key()] = s
+			}
+			for k, s := range present {
+				st := states[k]
+				if st == nil {
+					st = &state{}
+					states[k] = st
+					order = append(order, k)
+				}
+				if st.gone && !st.done {
+					st.done = true
+					out = append(out, obs(fmt.Sprintf("virtual service %s disappeared (listing %q) and came back", k, label(st.goneAt)),
+						st.first, headerRef(st.goneAt), s.Src))
+				}
+				if !st.seen {
+					st.seen, st.first = true, s.Src
+				}
+			}
+			for _, k := range order {
+				st := states[k]
+				if _, ok := present[k]; !ok && st.seen && !st.gone {
+					st.gone, st.goneAt = true, sn
+				}
+			}
+		}
+	}
+	return out
+}
+
+func label(s *ipvs.Snapshot) string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return fmt.Sprintf("lines %d-%d", s.Src.Line, s.Src.EndLine)
+}
+
+func headerRef(s *ipvs.Snapshot) source.Ref {
+	r := s.Src
+	r.EndLine = r.Line
+	if i := strings.IndexByte(r.Text, '\n'); i >= 0 {
+		r.Text = r.Text[:i]
+	}
+	return r
+}
+
+func events(h *facts.Host, kinds ...string) []*logs.Event {
+	var out []*logs.Event
+	for _, l := range h.Logs {
+		for _, e := range l.Events {
+			for _, k := range kinds {
+				if e.Kind == k {
+					out = append(out, e)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// maxEvidence bounds how many lines one measurement contributes as evidence.
+const maxEvidence = 8
+
+func eventObservations(evs []*logs.Event, note string) []Observation {
+	out := make([]Observation, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, obs(note, e.Src))
+	}
+	return out
+}
+
+// IPVSServiceDeletes lists logged deletions of IPVS virtual services.
+func IPVSServiceDeletes(h *facts.Host) []Observation {
+	return eventObservations(events(h, logs.KindIPVSDelService), "IPVS virtual service deleted")
+}
+
+// IPVSDeleteBurst returns the largest number of service deletions logged
+// within any window of the given length, and those events.
+func IPVSDeleteBurst(h *facts.Host, window time.Duration) []Observation {
+	evs := events(h, logs.KindIPVSDelService)
+	var timed []*logs.Event
+	for _, e := range evs {
+		if e.HasTime || e.HasUptime {
+			timed = append(timed, e)
+		}
+	}
+	at := func(e *logs.Event) time.Time {
+		if e.HasTime {
+			return e.Time
+		}
+		return time.Unix(0, 0).Add(e.Uptime)
+	}
+	sort.SliceStable(timed, func(i, j int) bool { return at(timed[i]).Before(at(timed[j])) })
+	best, bi, bj := 0, 0, 0
+	i := 0
+	for j := range timed {
+		for at(timed[j]).Sub(at(timed[i])) > window {
+			i++
+		}
+		if j-i+1 > best {
+			best, bi, bj = j-i+1, i, j+1
+		}
+	}
+	return eventObservations(timed[bi:bj], fmt.Sprintf("IPVS service deletions within %s", window))
+}
+
+// KeepalivedVIP is a virtual address managed by keepalived.
+type KeepalivedVIP struct {
+	Addr string
+	Src  source.Ref
+}
+
+// VIPs lists keepalived's virtual_ipaddress entries.
+func VIPs(h *facts.Host) []KeepalivedVIP {
+	var out []KeepalivedVIP
+	seen := map[string]bool{}
+	for _, c := range h.Keepalived {
+		for _, in := range c.Instances {
+			for _, v := range in.VIPs {
+				a := bareIP(v.Addr)
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, KeepalivedVIP{Addr: a, Src: v.Src})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// VirtualServerAddrs lists the addresses of IPVS services and keepalived
+// virtual servers: the VIPs clients connect to.
+func VirtualServerAddrs(h *facts.Host) map[string]source.Ref {
+	out := map[string]source.Ref{}
+	for _, s := range IPVSServices(h) {
+		if s.Addr != "" {
+			out[bareIP(s.Addr)+fmt.Sprintf(":%d", s.Port)] = s.Src
+		}
+	}
+	for _, c := range h.Keepalived {
+		for _, vs := range c.Servers {
+			if vs.Addr != "" {
+				k := bareIP(vs.Addr) + fmt.Sprintf(":%d", vs.Port)
+				if _, ok := out[k]; !ok {
+					out[k] = vs.Src
+				}
+			}
+		}
+	}
+	return out
+}
+
+// KeepalivedStrictChecks lists health checks that give up after at most
+// maxRetry attempts.
+func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
+	var out []Observation
+	for _, c := range h.Keepalived {
+		for _, vs := range c.Servers {
+			for _, rs := range vs.Reals {
+				for _, ck := range rs.Checks {
+					// nb_get_retry inside TCP_CHECK is ignored by keepalived 2.x,
+					// which then uses its default of one attempt.
+					if ck.Retry > maxRetry || (!ck.HasRetry && ck.RetryKey != "nb_get_retry") {
+						continue
+					}
+					refs := []source.Ref{ck.Src}
+					if r, ok := ck.Lines[ck.RetryKey]; ok {
+						refs = []source.Ref{r}
+					}
+					if r, ok := ck.Lines["connect_timeout"]; ok {
+						refs = append(refs, r)
+					}
+					out = append(out, obs(fmt.Sprintf("%s on %s gives up after %d attempt(s)", ck.Type, rs.Addr, ck.Retry), refs...))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// KeepalivedCheckFailures lists logged health-check failures.
+func KeepalivedCheckFailures(h *facts.Host) []Observation {
+	return eventObservations(events(h, logs.KindKeepalivedFail), "keepalived health check failed")
+}
+
+// KeepalivedFlaps lists real servers that keepalived removed from a virtual
+// service and later added back, one observation per remove/add cycle.
+func KeepalivedFlaps(h *facts.Host) []Observation {
+	removed := map[string]*logs.Event{}
+	var out []Observation
+	for _, e := range events(h, logs.KindKeepalivedRemove, logs.KindKeepalivedAdd) {
+		key := e.Fields["real"] + " " + e.Fields["vs"]
+		switch e.Kind {
+		case logs.KindKeepalivedRemove:
+			removed[key] = e
+		case logs.KindKeepalivedAdd:
+			if r := removed[key]; r != nil {
+				delete(removed, key)
+				out = append(out, obs(fmt.Sprintf("real server %s removed from and re-added to VS %s", e.Fields["real"], e.Fields["vs"]), r.Src, e.Src))
+			}
+		}
+	}
+	return out
+}

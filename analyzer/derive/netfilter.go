@@ -1,0 +1,188 @@
+package derive
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/parse/iptables"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+func allRules(h *facts.Host, keep func(*iptables.Rule) bool) []*iptables.Rule {
+	var out []*iptables.Rule
+	for _, rs := range h.Rulesets {
+		out = append(out, rs.Rules(keep)...)
+	}
+	return out
+}
+
+func isNATTarget(t string) bool {
+	switch strings.ToUpper(t) {
+	case "MASQUERADE", "SNAT", "DNAT":
+		return true
+	}
+	return false
+}
+
+// NATRules lists address translation on the host: iptables/nft
+// MASQUERADE, SNAT and DNAT rules, and IPVS real servers reached by
+// masquerading (LVS-NAT).
+func NATRules(h *facts.Host) []Observation {
+	var out []Observation
+	for _, r := range allRules(h, func(r *iptables.Rule) bool { return isNATTarget(r.Target) }) {
+		out = append(out, obs(strings.ToUpper(r.Target)+" rule: traffic is address-translated", r.Src))
+	}
+	for _, res := range h.IPVS {
+		for _, s := range lastSnapshotServices(res) {
+			for _, rl := range s.Reals {
+				if strings.EqualFold(rl.Forward, "Masq") {
+					out = append(out, obs("IPVS forwards by NAT (Masq)", rl.Src))
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ServiceNATRules lists service load balancing that rewrites destinations:
+// DNAT rules, kube-proxy service chains, and IPVS virtual services.
+func ServiceNATRules(h *facts.Host) []Observation {
+	var out []Observation
+	for _, r := range allRules(h, func(r *iptables.Rule) bool {
+		return strings.EqualFold(r.Target, "DNAT") || r.Target == "KUBE-SERVICES"
+	}) {
+		out = append(out, obs("service destination NAT", r.Src))
+	}
+	for _, res := range h.IPVS {
+		for _, s := range lastSnapshotServices(res) {
+			out = append(out, obs("IPVS virtual service (destination NAT)", s.Src))
+		}
+	}
+	return out
+}
+
+// ForwardFilterCollected reports whether any rule set shows the filter
+// table (iptables) or a forward/input hook (nft): only then does the absence
+// of an INVALID drop rule mean something.
+func ForwardFilterCollected(h *facts.Host) bool {
+	for _, rs := range h.Rulesets {
+		for _, t := range rs.Tables {
+			if t.Name == "filter" || len(t.Hooks["FORWARD"]) > 0 || len(t.Hooks["INPUT"]) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// InvalidDropRules lists rules that drop packets conntrack marked INVALID.
+func InvalidDropRules(h *facts.Host) []Observation {
+	var out []Observation
+	for _, r := range allRules(h, func(r *iptables.Rule) bool {
+		t := strings.ToUpper(r.Target)
+		if t != "DROP" && t != "REJECT" {
+			return false
+		}
+		for _, m := range r.Matches {
+			if (m.Option == "ctstate" || m.Option == "state") && !m.Negated &&
+				strings.Contains(strings.ToUpper(m.Value), "INVALID") {
+				return true
+			}
+		}
+		return false
+	}) {
+		out = append(out, obs("packets conntrack marks INVALID are dropped", r.Src))
+	}
+	return out
+}
+
+// NodePort is a port kube-proxy DNATs in KUBE-NODEPORTS.
+type NodePort struct {
+	Port int
+	Src  source.Ref
+}
+
+// NodePorts lists the ports of KUBE-NODEPORTS rules in the nat table.
+func NodePorts(h *facts.Host) []NodePort {
+	seen := map[int]bool{}
+	var out []NodePort
+	for _, r := range allRules(h, func(r *iptables.Rule) bool { return r.Chain == "KUBE-NODEPORTS" }) {
+		for _, opt := range []string{"dport", "dports"} {
+			m, ok := r.Match(opt)
+			if !ok || m.Negated {
+				continue
+			}
+			for _, p := range portsOf(m.Value) {
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, NodePort{Port: p, Src: r.Src})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Port < out[j].Port })
+	return out
+}
+
+// LocalOnlyNodePorts traces a locally generated connection to each NodePort
+// through the nat OUTPUT chain twice: once with the destination already a
+// local address and once with it not yet local (a VIP being added). A port
+// that is DNATed only in the first case depends on the VIP being local at
+// the instant the SYN passes OUTPUT.
+func LocalOnlyNodePorts(h *facts.Host) []Observation {
+	ports := NodePorts(h)
+	if len(ports) == 0 {
+		return nil
+	}
+	dst := netip.MustParseAddr("203.0.113.10") // any address: only addrtype decides
+	if vips := VIPs(h); len(vips) > 0 {
+		if ip, err := netip.ParseAddr(vips[0].Addr); err == nil {
+			dst = ip
+		}
+	}
+	var out []Observation
+	for _, rs := range h.Rulesets {
+		if rs.Chain("nat", "OUTPUT") == nil {
+			continue
+		}
+		for _, np := range ports {
+			pkt := iptables.Packet{Proto: "tcp", Src: netip.MustParseAddr("198.51.100.7"), Dst: dst,
+				SPort: 40000, DPort: np.Port, OutIface: "lo", CtState: "NEW", DstLocal: true}
+			local := rs.Trace("nat", "OUTPUT", pkt)
+			pkt.DstLocal = false
+			remote := rs.Trace("nat", "OUTPUT", pkt)
+			if local == nil || remote == nil || !reachesNAT(local) || reachesNAT(remote) {
+				continue
+			}
+			refs := []source.Ref{np.Src}
+			for _, st := range local.Steps {
+				if st.Rule == nil {
+					continue
+				}
+				if m, ok := st.Rule.Match("dst-type"); ok && strings.EqualFold(m.Value, "LOCAL") {
+					refs = append([]source.Ref{st.Rule.Src}, refs...)
+				}
+			}
+			out = append(out, obs(fmt.Sprintf("NodePort %d is DNATed from OUTPUT only while the destination is a local address", np.Port), refs...))
+		}
+		break
+	}
+	return out
+}
+
+func reachesNAT(t *iptables.Trace) bool {
+	if t.DNAT != "" {
+		return true
+	}
+	for _, st := range t.Steps {
+		if st.Rule != nil && (strings.EqualFold(st.Rule.Target, "DNAT") || strings.HasPrefix(st.Rule.Target, "KUBE-SVC-") ||
+			strings.HasPrefix(st.Rule.Target, "KUBE-EXT-") || strings.HasPrefix(st.Rule.Target, "KUBE-SEP-")) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,198 @@
+// Package facts parses each artifact with the parser of its kind and groups
+// the results per host (and network namespace), so that rules never mix one
+// node's settings with another node's sockets.
+package facts
+
+import (
+	"sort"
+	"time"
+
+	"github.com/nettriage/nettriage/analyzer/artifact"
+	"github.com/nettriage/nettriage/analyzer/parse/addresses"
+	"github.com/nettriage/nettriage/analyzer/parse/conntrack"
+	"github.com/nettriage/nettriage/analyzer/parse/counters"
+	"github.com/nettriage/nettriage/analyzer/parse/iptables"
+	"github.com/nettriage/nettriage/analyzer/parse/ipvs"
+	"github.com/nettriage/nettriage/analyzer/parse/keepalived"
+	"github.com/nettriage/nettriage/analyzer/parse/logs"
+	"github.com/nettriage/nettriage/analyzer/parse/processes"
+	"github.com/nettriage/nettriage/analyzer/parse/routes"
+	"github.com/nettriage/nettriage/analyzer/parse/sockets"
+	"github.com/nettriage/nettriage/analyzer/parse/sysctl"
+	"github.com/nettriage/nettriage/analyzer/parse/system"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
+
+// Host is everything known about one host (or one network namespace of a
+// host). Slices keep artifact order.
+type Host struct {
+	Name string // host label, with "/namespace" appended for a namespace
+
+	kinds map[artifact.Kind]int
+
+	Sysctl     *sysctl.Table // merged; a later artifact's value wins
+	Counters   []*CounterSnapshot
+	Rulesets   []*iptables.Ruleset
+	IPVS       []*ipvs.Result
+	Sockets    []*sockets.Table
+	Addresses  []*addresses.Table
+	Routes     []*routes.Table
+	Conntrack  []*conntrack.Result
+	Logs       []*logs.Log
+	Keepalived []*keepalived.Config
+	System     []*system.Info
+	Processes  []*processes.Table
+	Captures   []*artifact.Artifact
+}
+
+// CounterSnapshot is one counters snapshot with the artifact it came from.
+type CounterSnapshot struct {
+	*counters.Snapshot
+	Artifact string
+}
+
+// Has reports whether an artifact of the kind was collected for this host.
+func (h *Host) Has(k artifact.Kind) bool { return h.kinds[k] > 0 }
+
+// Options carries what parsers cannot know from the bytes alone.
+type Options struct {
+	Year     int            // year for syslog timestamps without one; 0 = infer
+	Location *time.Location // time zone of syslog timestamps; nil = UTC
+}
+
+// Build parses every artifact and groups the facts per host. It returns the
+// hosts in name order and each artifact's parse warnings, keyed by artifact
+// name.
+func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source.Warning) {
+	hosts := map[string]*Host{}
+	warns := map[string][]source.Warning{}
+	get := func(a *artifact.Artifact) *Host {
+		name := a.Host
+		if name == "" {
+			name = artifact.DefaultHost
+		}
+		if a.Namespace != "" {
+			name += "/" + a.Namespace
+		}
+		h := hosts[name]
+		if h == nil {
+			h = &Host{Name: name, kinds: map[artifact.Kind]int{}}
+			hosts[name] = h
+		}
+		return h
+	}
+	for _, a := range arts {
+		h := get(a)
+		h.kinds[a.Kind]++
+		w := h.add(a, opt)
+		if len(w) > 0 {
+			warns[a.Name] = append(warns[a.Name], w...)
+		}
+	}
+	out := make([]*Host, 0, len(hosts))
+	for _, h := range hosts {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, warns
+}
+
+// add parses one artifact into the host's facts.
+func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
+	var w []source.Warning
+	switch a.Kind {
+	case artifact.KindSysctl:
+		var t *sysctl.Table
+		t, w = sysctl.Parse(a.Name, a.Data)
+		h.mergeSysctl(t)
+	case artifact.KindCounters:
+		var set *counters.Set
+		set, w = counters.Parse(a.Name, a.Data)
+		delta := isDeltaNstat(a.Command)
+		for _, s := range set.Snapshots {
+			if delta && s.Form == "nstat" {
+				s.Delta = true
+			}
+			h.Counters = append(h.Counters, &CounterSnapshot{Snapshot: s, Artifact: a.Name})
+		}
+	case artifact.KindIptables, artifact.KindNftables:
+		var rs *iptables.Ruleset
+		if a.Table != "" {
+			rs, w = iptables.ParseWithTable(a.Name, a.Data, a.Table)
+		} else {
+			rs, w = iptables.Parse(a.Name, a.Data)
+		}
+		h.Rulesets = append(h.Rulesets, rs)
+	case artifact.KindIPVS:
+		var r *ipvs.Result
+		r, w = ipvs.Parse(a.Name, a.Data)
+		h.IPVS = append(h.IPVS, r)
+	case artifact.KindSockets:
+		var t *sockets.Table
+		t, w = sockets.Parse(a.Name, a.Data)
+		h.Sockets = append(h.Sockets, t)
+	case artifact.KindAddresses:
+		var t *addresses.Table
+		t, w = addresses.Parse(a.Name, a.Data)
+		h.Addresses = append(h.Addresses, t)
+	case artifact.KindRoutes:
+		var t *routes.Table
+		t, w = routes.Parse(a.Name, a.Data)
+		h.Routes = append(h.Routes, t)
+	case artifact.KindConntrack:
+		var r *conntrack.Result
+		r, w = conntrack.Parse(a.Name, a.Data)
+		h.Conntrack = append(h.Conntrack, r)
+	case artifact.KindLog:
+		var l *logs.Log
+		l, w = logs.Parse(a.Name, a.Data, logs.Options{Year: opt.Year, Location: opt.Location})
+		h.Logs = append(h.Logs, l)
+	case artifact.KindKeepalived:
+		var c *keepalived.Config
+		c, w = keepalived.Parse(a.Name, a.Data)
+		h.Keepalived = append(h.Keepalived, c)
+	case artifact.KindSystem:
+		var i *system.Info
+		i, w = system.Parse(a.Name, a.Data)
+		h.System = append(h.System, i)
+	case artifact.KindProcesses:
+		var t *processes.Table
+		t, w = processes.Parse(a.Name, a.Data)
+		h.Processes = append(h.Processes, t)
+	case artifact.KindPcap:
+		h.Captures = append(h.Captures, a)
+	}
+	return w
+}
+
+func (h *Host) mergeSysctl(t *sysctl.Table) {
+	if t == nil {
+		return
+	}
+	if h.Sysctl == nil {
+		h.Sysctl = t
+		return
+	}
+	for _, k := range t.Keys {
+		if _, ok := h.Sysctl.Entries[k]; !ok {
+			h.Sysctl.Keys = append(h.Sysctl.Keys, k)
+		}
+		h.Sysctl.Entries[k] = t.Entries[k]
+	}
+}
+
+// isDeltaNstat tells whether a command printed nstat increments rather than
+// absolute values: nstat without -a/--ignore-history prints what changed
+// since its last run.
+func isDeltaNstat(cmd string) bool {
+	fields := splitCommand(cmd)
+	if len(fields) == 0 || fields[0] != "nstat" {
+		return false
+	}
+	for _, f := range fields[1:] {
+		if f == "--absolute" || (len(f) > 1 && f[0] == '-' && f[1] != '-' && containsByte(f, 'a')) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,115 @@
+package processes
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func parseFile(t *testing.T, name string) *Table {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, warns := Parse(name, data)
+	if len(warns) != 0 {
+		t.Errorf("%s: warnings %v", name, warns)
+	}
+	return tb
+}
+
+func TestPsAux(t *testing.T) {
+	tb := parseFile(t, "ps_auxww.txt")
+	if len(tb.Processes) != 13 {
+		t.Fatalf("%d processes", len(tb.Processes))
+	}
+	kp := tb.Find("--proxy-mode=iptables")
+	if len(kp) != 1 || kp[0].PID != 26876 || kp[0].User != "root" || kp[0].Name() != "hyperkube" || kp[0].PPID != -1 {
+		t.Fatalf("kube-proxy = %+v", kp)
+	}
+	if kp[0].Fields["STAT"] != "Ssl" || kp[0].Fields["RSS"] != "37512" || kp[0].Fields["START"] != "Nov19" || kp[0].Src.Line != 11 {
+		t.Errorf("kube-proxy fields = %+v", kp[0])
+	}
+	if want := "/hyperkube proxy --kubeconfig=/etc/kubernetes/kube-proxy-kubeconfig.yaml --proxy-mode=iptables --cluster-cidr=10.233.64.0/18"; kp[0].Command != want {
+		t.Errorf("command = %q", kp[0].Command)
+	}
+	names := map[int]string{}
+	for _, p := range tb.Processes {
+		names[p.PID] = p.Name()
+	}
+	want := map[int]string{1: "systemd", 2: "kthreadd", 4: "kworker/0:0H", 3002: "sshd", 3016: "bash", 29085: "python2", 5512: "beam.smp", 61475: "python"}
+	for pid, n := range want {
+		if names[pid] != n {
+			t.Errorf("Name() of %d = %q, want %q", pid, names[pid], n)
+		}
+	}
+	if ka := tb.Find("keepalived"); len(ka) != 2 {
+		t.Errorf("keepalived processes = %d", len(ka))
+	}
+	if celery := tb.Find("celery worker"); len(celery) != 1 || celery[0].User != "42" {
+		t.Errorf("celery = %+v", celery)
+	}
+}
+
+func TestPsEf(t *testing.T) {
+	tb := parseFile(t, "ps_ef.txt")
+	if len(tb.Processes) != 8 {
+		t.Fatalf("%d processes", len(tb.Processes))
+	}
+	ka := tb.Find("keepalived")
+	if len(ka) != 3 || ka[1].PPID != 2211 || ka[0].PPID != 1 || ka[2].Fields["TIME"] != "00:00:03" {
+		t.Errorf("keepalived = %+v %+v", ka[0], ka[1])
+	}
+	etcd := tb.Find("--name=etcd1")
+	if len(etcd) != 1 || etcd[0].User != "etcd" || etcd[0].Fields["STIME"] != "2018" || etcd[0].Name() != "etcd" {
+		t.Errorf("etcd = %+v", etcd)
+	}
+}
+
+func TestPsEo(t *testing.T) {
+	tb := parseFile(t, "ps_eo_pid_ppid_user_args.txt")
+	if len(tb.Processes) != 4 {
+		t.Fatalf("%d processes", len(tb.Processes))
+	}
+	conmon := tb.Processes[3]
+	if conmon.PID != 3221 || conmon.PPID != 1 || conmon.User != "root" || conmon.Name() != "conmon" ||
+		conmon.Command != "/usr/libexec/crio/conmon -s -c 009ed41b946511f5 -n k8s_POD --log-path   /var/log/pods/x.log" {
+		t.Errorf("conmon = %+v", conmon)
+	}
+	tb = parseFile(t, "ps_eo_pid_comm.txt")
+	if len(tb.Processes) != 4 || tb.Processes[2].Command != "(sd-pam)" || tb.Processes[3].Name() != "systemd-hostnam" || tb.Processes[1].User != "" {
+		t.Errorf("comm listing = %+v", tb.Processes)
+	}
+}
+
+func TestMalformed(t *testing.T) {
+	tb, warns := Parse("m", []byte("garbage first\n  PID  PPID USER COMMAND\nabc 1 root x\n 12\n 13 1 root\n"))
+	if len(warns) != 3 || warns[0].Line != 1 || warns[1].Line != 3 || warns[2].Line != 4 {
+		t.Errorf("warnings = %v", warns)
+	}
+	if len(tb.Processes) != 1 || tb.Processes[0].PID != 13 || tb.Processes[0].Command != "" || tb.Processes[0].Name() != "" {
+		t.Errorf("processes = %+v", tb.Processes)
+	}
+	if _, warns := Parse("m", []byte("no header here\n")); len(warns) != 2 || warns[1].Line != 0 {
+		t.Errorf("headerless warnings = %v", warns)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.txt")
+	for _, p := range paths {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, _ := Parse("fuzz", data)
+		for _, p := range tb.Processes {
+			if p.Src.Line < 1 || p.Src.EndLine != p.Src.Line {
+				t.Fatalf("bad ref %+v", p.Src)
+			}
+			_ = p.Name()
+		}
+	})
+}
