@@ -171,7 +171,10 @@ func Sniff(data []byte, nameHint, commandHint string) Kind {
 		if nonblank == 0 {
 			firstLine = line
 		}
-		nonblank++
+		// Comment lines neither support nor contradict line-based kinds.
+		if c := strings.TrimLeft(line, " \t")[0]; c != '#' && c != '!' && c != ';' {
+			nonblank++
+		}
 		for _, t := range lineTests {
 			if !t.re.MatchString(line) {
 				continue

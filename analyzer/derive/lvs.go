@@ -32,10 +32,21 @@ func IPVSServices(h *facts.Host) []*ipvs.Service {
 }
 
 // IPVSEmptyServices lists virtual services that have no real server with a
-// positive weight: new connections to them are refused.
+// positive weight: new connections to them are refused. When keepalived's
+// configuration is known, only the services it manages count, so that an
+// unrelated empty service is not blamed on keepalived's checks.
 func IPVSEmptyServices(h *facts.Host) []Observation {
+	managed := map[string]bool{}
+	for _, c := range h.Keepalived {
+		for _, vs := range c.Servers {
+			managed[vsKey(vs.Addr, vs.Port, vs.FWMark)] = true
+		}
+	}
 	var out []Observation
 	for _, s := range IPVSServices(h) {
+		if len(managed) > 0 && !managed[vsKey(s.Addr, s.Port, s.FWMark)] {
+			continue
+		}
 		live := 0
 		for _, r := range s.Reals {
 			if r.Weight > 0 {
@@ -289,4 +300,12 @@ func KeepalivedFlaps(h *facts.Host) []Observation {
 		}
 	}
 	return out
+}
+
+// vsKey names a virtual service the same way for ipvsadm and keepalived.
+func vsKey(addr string, port int, fwmark uint32) string {
+	if fwmark != 0 {
+		return fmt.Sprintf("fwm %d", fwmark)
+	}
+	return fmt.Sprintf("%s:%d", bareIP(addr), port)
 }

@@ -757,7 +757,8 @@ func FuzzParse(f *testing.F) {
 		checkInvariants(t, rs)
 		for _, key := range rs.Order {
 			for _, chain := range rs.Tables[key].Order {
-				tr := rs.Trace(key, chain, Packet{Proto: "tcp", Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), SPort: 1, DPort: 2, DstLocal: true})
+				p := Packet{Proto: "tcp", Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), SPort: 1, DPort: 2, DstLocal: true}
+				tr := rs.TraceWith(key, chain, p, TraceOptions{MaxRules: 2000})
 				if tr.Verdict == "" && !tr.Truncated {
 					t.Errorf("trace of %s/%s has no verdict", key, chain)
 				}

@@ -426,7 +426,7 @@ func (x *nftReader) read() {
 			x.verdict(strings.ToUpper(w), false)
 		case "queue":
 			x.verdict("NFQUEUE", false)
-			x.rest("queue")
+			x.arg("queue", x.rest())
 		case "jump", "goto":
 			x.verdict(x.take(), w == "goto")
 		case "reject":
@@ -455,7 +455,7 @@ func (x *nftReader) read() {
 				}
 			}
 		case "limit":
-			x.match("limit", "limit", x.rest("limit"), false)
+			x.match("limit", "limit", x.rest(), false)
 		default:
 			// Unknown expression: keep it whole and let the tracer call
 			// it uncertain.
@@ -482,7 +482,7 @@ func (x *nftReader) read() {
 }
 
 // rest consumes words up to the next statement and returns them.
-func (x *nftReader) rest(_ string) string {
+func (x *nftReader) rest() string {
 	start := x.i
 	for x.i < len(x.words) && !nftStatements[x.peek(0)] {
 		x.i++
@@ -584,7 +584,7 @@ func (x *nftReader) fib() {
 		keys = append(keys, x.take())
 	}
 	if x.peek(0) != "type" || len(keys) == 0 {
-		x.match("fib", strings.Join(keys, " "), x.rest("fib"), false)
+		x.match("fib", strings.Join(keys, " "), x.rest(), false)
 		return
 	}
 	x.i++
@@ -611,7 +611,7 @@ func (x *nftReader) ct() {
 	key := x.take()
 	if x.peek(0) == "set" {
 		x.statement("CONNMARK")
-		x.r.Unparsed = append(x.r.Unparsed, "ct "+key+" "+x.rest("ct"))
+		x.r.Unparsed = append(x.r.Unparsed, "ct "+key+" "+x.rest())
 		return
 	}
 	switch key {

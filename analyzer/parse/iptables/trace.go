@@ -89,6 +89,9 @@ type TraceOptions struct {
 	// MaxDepth bounds nested jumps (the kernel allows a few hundred; real
 	// rule sets nest less than 10). 0 means 64.
 	MaxDepth int
+	// MaxRules bounds the rules evaluated in one trace. A big cluster's
+	// KUBE-SERVICES has tens of thousands of rules. 0 means 1,000,000.
+	MaxRules int
 }
 
 // Trace walks a packet through a chain of a table with the default
@@ -112,7 +115,10 @@ func (rs *Ruleset) TraceWith(table, chain string, p Packet, opt TraceOptions) *T
 		packet:  p,
 		opt:     opt,
 		onStack: map[string]bool{},
-		budget:  100000,
+		budget:  opt.MaxRules,
+	}
+	if tr.budget <= 0 {
+		tr.budget = 1000000
 	}
 	defer func() { tr.trace.Mark = tr.packet.Mark }()
 	t := rs.Table(table)

@@ -1,0 +1,64 @@
+package artifact
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var validKinds = map[Kind]bool{
+	KindSysctl: true, KindCounters: true, KindIptables: true, KindNftables: true, KindIPVS: true,
+	KindSockets: true, KindAddresses: true, KindRoutes: true, KindConntrack: true, KindLog: true,
+	KindKeepalived: true, KindSystem: true, KindProcesses: true, KindPcap: true, KindUnknown: true,
+}
+
+func FuzzParse(f *testing.F) {
+	for _, root := range []string{corpusDir, "testdata/sniff"} {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") {
+				if b, err := os.ReadFile(p); err == nil {
+					f.Add(b)
+				}
+			}
+			return nil
+		})
+	}
+	f.Add([]byte(ticketPaste))
+	small := tarBytes(f, []entry{
+		{name: "sosreport-n1-2024-01-01-abcdefg/sos_commands/kernel/sysctl_-a", body: "net.ipv4.ip_forward = 1\n"},
+		{name: "sosreport-n1-2024-01-01-abcdefg/proc/sys/net/ipv4/tcp_tw_recycle", body: "1\n"},
+		{name: "n2/paste.txt", body: "[root@n2 ~]# ss -tan\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\n"},
+	})
+	f.Add(small)
+	f.Add(gzipBytes(f, small))
+	f.Add(zipBytes(f, []entry{{name: "a/hostname", body: "n3\n"}, {name: "a/ipvs", body: "Timeout (tcp tcpfin udp): 900 120 300\n"}}))
+
+	lim := Limits{MaxTotalBytes: 8 << 20, MaxFiles: 200, MaxFileBytes: 4 << 20, MaxNesting: 1}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if k := Sniff(data, "fuzz", "ss -tan"); !validKinds[k] {
+			t.Fatalf("Sniff returned %q", k)
+		}
+		arts, errs := Expand([]Input{{Name: "in", Data: data}}, lim)
+		for _, e := range errs {
+			if e.Artifact == "" || e.Message == "" {
+				t.Fatalf("empty error %+v", e)
+			}
+		}
+		plainText := sniffFormat(data) == formatNone && !isBinary(data) && !isPcap(data)
+		lines := strings.Split(string(normalizeText(data)), "\n")
+		for _, a := range arts {
+			if a.Name == "" || a.Host == "" || !validKinds[a.Kind] || a.Line0 < 0 || a.Size < 0 {
+				t.Fatalf("bad artifact %q host %q kind %q line0 %d", a.Name, a.Host, a.Kind, a.Line0)
+			}
+			// A transcript piece starts at line Line0 of the input.
+			if plainText && strings.HasPrefix(a.Name, "in#") && !strings.HasPrefix(a.Command, "cat /proc/sys/") {
+				first, _, _ := strings.Cut(string(a.Data), "\n")
+				if a.Line0 >= len(lines) || lines[a.Line0] != first {
+					t.Fatalf("piece %q: Line0 %d does not point at its first line %q", a.Name, a.Line0, first)
+				}
+			}
+		}
+	})
+}
