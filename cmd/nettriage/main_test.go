@@ -70,7 +70,7 @@ type jsonReport struct {
 		}
 		Missing []struct{ Kind, Why, Collect string }
 	} `json:"findings"`
-	Captures []any `json:"captures"`
+	Captures []any                                `json:"captures"`
 	Errors   []struct{ Artifact, Message string } `json:"errors"`
 }
 
