@@ -232,7 +232,7 @@ func (x *expander) addCompressed(t *tree, name, p string, r io.Reader, f format,
 		}
 		return
 	}
-	data, warns, err := x.readLimited(name, br)
+	data, warns, err := x.readLimited(name, br, 0)
 	if err != nil && err != errStop {
 		x.errorf(name, "reading %s stream: %v (data read so far is kept)", f, err)
 		warns = append(warns, source.Warnf(0, "%s stream is damaged; content may be incomplete", f))
@@ -264,13 +264,19 @@ func (x *expander) remaining() int64 {
 	return min(x.lim.MaxFileBytes, x.lim.MaxTotalBytes-x.used)
 }
 
+// maxPrealloc caps the buffer allocated before a member's bytes arrive.
+const maxPrealloc = 256 << 20
+
 // readLimited reads r within the limits. On going over a limit it returns
 // what was read (truncated), a warning, and errStop after recording the
 // Error against archive.
-func (x *expander) readLimited(archive string, r io.Reader) ([]byte, []source.Warning, error) {
+func (x *expander) readLimited(archive string, r io.Reader, sizeHint int64) ([]byte, []source.Warning, error) {
 	totalLeft := max(x.lim.MaxTotalBytes-x.used, 0)
 	limit := min(x.lim.MaxFileBytes, totalLeft)
 	var buf bytes.Buffer
+	// Sizing the buffer up front avoids copying big logs while they grow;
+	// the hint is capped because headers can lie.
+	buf.Grow(int(min(max(sizeHint, 0), limit, maxPrealloc) + bytes.MinRead))
 	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if n <= limit {
 		x.used += n
@@ -349,7 +355,7 @@ func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int) erro
 			x.used += hdr.Size
 			continue
 		}
-		data, warns, err := x.readLimited(archive, tr)
+		data, warns, err := x.readLimited(archive, tr, hdr.Size)
 		if err != nil && err != errStop {
 			return err
 		}
@@ -388,7 +394,7 @@ func (x *expander) readZip(t *tree, archive string, data []byte, depth int) erro
 		}
 		// Sizes in the zip header are not trusted: readLimited counts the
 		// bytes actually inflated.
-		body, warns, err := x.readLimited(archive, rc)
+		body, warns, err := x.readLimited(archive, rc, int64(min(zf.UncompressedSize64, 1<<40)))
 		rc.Close()
 		if err != nil && err != errStop {
 			x.errorf(archive+"!"+p, "reading zip member: %v", err)

@@ -20,17 +20,20 @@ const strongWeight = 10
 
 // lineTest adds to a kind's score when a line matches.
 type lineTest struct {
-	kind   Kind
-	strong bool
-	re     *regexp.Regexp
+	kind    Kind
+	strong  bool
+	re      *regexp.Regexp
+	first   byteSet // bytes a matching line can start with
+	anyByte bool    // first is not a bound
 }
 
-func strong(k Kind, expr string) lineTest {
-	return lineTest{kind: k, strong: true, re: regexp.MustCompile(expr)}
+func newLineTest(k Kind, isStrong bool, expr string) lineTest {
+	first, ok := firstBytes(expr)
+	return lineTest{kind: k, strong: isStrong, re: regexp.MustCompile(expr), first: first, anyByte: !ok}
 }
-func weak(k Kind, expr string) lineTest {
-	return lineTest{kind: k, re: regexp.MustCompile(expr)}
-}
+
+func strong(k Kind, expr string) lineTest { return newLineTest(k, true, expr) }
+func weak(k Kind, expr string) lineTest   { return newLineTest(k, false, expr) }
 
 // lineTests are tried on every sampled line (right-trimmed, non-blank).
 var lineTests = []lineTest{
@@ -175,8 +178,9 @@ func Sniff(data []byte, nameHint, commandHint string) Kind {
 		if c := strings.TrimLeft(line, " \t")[0]; c != '#' && c != '!' && c != ';' {
 			nonblank++
 		}
-		for _, t := range lineTests {
-			if !t.re.MatchString(line) {
+		for i := range lineTests {
+			t := &lineTests[i]
+			if !t.anyByte && !t.first[line[0]] || !t.re.MatchString(line) {
 				continue
 			}
 			if t.strong {

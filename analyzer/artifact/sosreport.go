@@ -34,6 +34,12 @@ var sosSniffDirs = []string{
 	"sos_strings/",
 }
 
+// sosSkipCommands are outputs in sosSniffDirs known to be of no kind;
+// there can be hundreds of them (one per interface or module).
+var sosSkipCommands = []string{"ethtool_", "tc_", "nmcli_", "ip_neigh", "ip_maddr", "ip_mroute", "ip_-s_macsec",
+	"ip_mptcp", "biosdevname", "netstat_-agn", "ifenslave", "bridge_", "devlink", "modinfo_", "lsmod", "bpftool",
+	"dkms", "ls_", "lsof_"}
+
 // sosFiles are copied files worth reading, relative to the sosreport root.
 var sosFiles = map[string]bool{
 	"hostname": true, "uname": true, "proc/version": true, "proc/net/netstat": true, "proc/net/snmp": true,
@@ -54,6 +60,12 @@ func sosRelevant(rel string) bool {
 	}
 	for _, dir := range sosSniffDirs {
 		if strings.HasPrefix(rel, dir) {
+			base := rel[strings.LastIndexByte(rel, '/')+1:]
+			for _, skip := range sosSkipCommands {
+				if strings.HasPrefix(base, skip) {
+					return false
+				}
+			}
 			return true
 		}
 	}

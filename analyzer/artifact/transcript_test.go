@@ -114,7 +114,7 @@ func TestNotATranscript(t *testing.T) {
 		keepalived: KindKeepalived,
 		sysconf:    KindSysctl,
 		readFile(t, corpusDir+"/iptables-save/k8s-cleanup_test.go__TestCleanupLeftovers_initial.iptables-save"): KindIptables,
-		readFile(t, corpusDir+"/keepalived/acassen-keepalived__keepalived.conf.quorum"):                        KindKeepalived,
+		readFile(t, corpusDir+"/keepalived/acassen-keepalived__keepalived.conf.quorum"):                         KindKeepalived,
 	}
 	for text, want := range cases {
 		arts, _ := Expand([]Input{{Name: "f", Data: []byte(text)}}, DefaultLimits())

@@ -209,17 +209,38 @@ type KeepalivedVIP struct {
 	Src  source.Ref
 }
 
-// VIPs lists keepalived's virtual_ipaddress entries.
+// VIPs lists the addresses that move between nodes: keepalived's
+// virtual_ipaddress entries, addresses keepalived logged announcing, and
+// secondary /32 addresses on ordinary interfaces (kube-ipvs0 and dummy
+// interfaces hold service addresses, not VIPs).
 func VIPs(h *facts.Host) []KeepalivedVIP {
 	var out []KeepalivedVIP
 	seen := map[string]bool{}
+	add := func(addr string, ref source.Ref) {
+		a := bareIP(addr)
+		if a != "" && !seen[a] {
+			seen[a] = true
+			out = append(out, KeepalivedVIP{Addr: a, Src: ref})
+		}
+	}
 	for _, c := range h.Keepalived {
 		for _, in := range c.Instances {
 			for _, v := range in.VIPs {
-				a := bareIP(v.Addr)
-				if !seen[a] {
-					seen[a] = true
-					out = append(out, KeepalivedVIP{Addr: a, Src: v.Src})
+				add(v.Addr, v.Src)
+			}
+		}
+	}
+	for _, e := range events(h, logs.KindVRRPVIP) {
+		add(e.Fields["vip"], e.Src)
+	}
+	for _, t := range h.Addresses {
+		for _, ifc := range t.Interfaces {
+			if ifc.Name == "kube-ipvs0" || ifc.LinkType == "dummy" || strings.HasPrefix(ifc.Name, "lo") {
+				continue
+			}
+			for _, a := range ifc.Addrs {
+				if a.Family == "inet" && a.Secondary && a.Prefix == 32 {
+					add(a.IP, a.Src)
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/iptables"
+	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -60,6 +61,26 @@ func ServiceNATRules(h *facts.Host) []Observation {
 	for _, res := range h.IPVS {
 		for _, s := range lastSnapshotServices(res) {
 			out = append(out, obs("IPVS virtual service (destination NAT)", s.Src))
+		}
+	}
+	return out
+}
+
+// ForwardChains returns where the filter FORWARD chains (or nft forward
+// hooks) were declared, to show where an INVALID drop rule is missing.
+func ForwardChains(h *facts.Host) []source.Ref {
+	var out []source.Ref
+	for _, rs := range h.Rulesets {
+		for _, t := range rs.Tables {
+			names := t.Hooks["FORWARD"]
+			if t.Name == "filter" {
+				names = append(names, "FORWARD", "KUBE-FORWARD")
+			}
+			for _, n := range names {
+				if c := t.Chains[n]; c != nil && c.Src.Artifact != "" {
+					out = append(out, c.Src)
+				}
+			}
 		}
 	}
 	return out
@@ -185,4 +206,22 @@ func reachesNAT(t *iptables.Trace) bool {
 		}
 	}
 	return false
+}
+
+// ConntrackWindowLogs lists kernel lines that conntrack writes when
+// nf_conntrack_log_invalid is set and a TCP segment falls outside the
+// tracked window ("nf_ct_proto_6: SEQ is over the upper bound ...").
+func ConntrackWindowLogs(h *facts.Host) []Observation {
+	var out []Observation
+	for _, e := range events(h, logs.KindIptablesLog) {
+		p := e.Fields["prefix"]
+		if !strings.Contains(p, "nf_ct_") {
+			continue
+		}
+		lp := strings.ToLower(p)
+		if strings.Contains(lp, "bound") || strings.Contains(lp, "window") || strings.Contains(lp, "invalid") {
+			out = append(out, obs("conntrack marked a segment outside the TCP window INVALID", e.Src))
+		}
+	}
+	return out
 }

@@ -106,7 +106,13 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 			if !derive.ForwardFilterCollected(h) {
 				return nil // the filter rules were not collected: unknown, not zero
 			}
-			return float64(record(derive.InvalidDropRules(h)))
+			n := record(derive.InvalidDropRules(h))
+			if n == 0 {
+				for _, ref := range derive.ForwardChains(h) {
+					rec.Ref(ref, "no rule in this chain drops ctstate INVALID")
+				}
+			}
+			return float64(n)
 		},
 		LocalOnlyNodePorts: func() int { return record(derive.LocalOnlyNodePorts(h)) },
 		ConntrackInvalidDelta: func() float64 {
@@ -127,6 +133,7 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 			}
 			return t
 		},
+		ConntrackWindowLogs:      func() int { return record(derive.ConntrackWindowLogs(h)) },
 		UnnatedNodePortConntrack: func() int { return record(derive.UnnatedNodePortConntrack(h)) },
 		IPVSServices: func() int {
 			svcs := derive.IPVSServices(h)

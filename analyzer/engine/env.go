@@ -39,6 +39,7 @@ type Env struct {
 	// Conntrack.
 	ConntrackInvalidDelta    func() float64 `expr:"conntrack_invalid_delta"`
 	ConntrackInvalidTotal    func() float64 `expr:"conntrack_invalid_total"`
+	ConntrackWindowLogs      func() int     `expr:"conntrack_window_logs"`
 	UnnatedNodePortConntrack func() int     `expr:"unnated_nodeport_conntrack"`
 
 	// IPVS and keepalived.

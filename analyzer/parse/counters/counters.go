@@ -162,6 +162,16 @@ func (p *parser) run(lines []source.Line) {
 		if strings.HasPrefix(text, "#") || strings.HasPrefix(text, "$") {
 			continue // shell prompts and comments around pasted commands
 		}
+		// `netstat -s | grep ...` drops the section headers; a sentence
+		// that belongs to one counter only is still unambiguous.
+		if key, number := sentenceKey(text); number != "" {
+			if s, ok := headlessIndex[key]; ok {
+				name := s.Group + "." + s.Counter
+				p.ensure(FormNetstatS, "name:"+name, ln)
+				p.setValue(name, number, ln)
+				continue
+			}
+		}
 		p.warn(ln.No, "unrecognised line: %.80q", text)
 	}
 }
@@ -326,6 +336,24 @@ var sentenceIndex = func() map[string]Sentence {
 	for _, s := range NetstatSentences {
 		key, _ := sentenceKey(s.Template)
 		idx[s.Group+"|"+strings.ToLower(s.Context)+"|"+key] = s
+	}
+	return idx
+}()
+
+// headlessIndex maps a normalised sentence to its entry when no other
+// group or histogram uses the same sentence, for grep-filtered output.
+var headlessIndex = func() map[string]Sentence {
+	idx := map[string]Sentence{}
+	ambiguous := map[string]bool{}
+	for _, s := range NetstatSentences {
+		key, _ := sentenceKey(s.Template)
+		if old, ok := idx[key]; ok && (old.Group != s.Group || old.Counter != s.Counter) {
+			ambiguous[key] = true
+		}
+		idx[key] = s
+	}
+	for k := range ambiguous {
+		delete(idx, k)
 	}
 	return idx
 }()

@@ -334,3 +334,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestGrepFilteredNetstatS reads `netstat -s | grep` output, which has no
+// section headers, and keeps two pasted runs apart as two snapshots.
+func TestGrepFilteredNetstatS(t *testing.T) {
+	in := "    3565 passive connections rejected because of time stamp\n    3565 SYNs to LISTEN sockets dropped\n" +
+		"    3858 passive connections rejected because of time stamp\n    3858 SYNs to LISTEN sockets dropped\n"
+	set, warns := Parse("grep", []byte(in))
+	if len(warns) != 0 {
+		t.Fatalf("warnings: %v", warns)
+	}
+	if len(set.Snapshots) != 2 {
+		t.Fatalf("%d snapshots, want 2", len(set.Snapshots))
+	}
+	a, b := set.Snapshots[0].Values, set.Snapshots[1].Values
+	if a["TcpExt.PAWSPassive"].Value != 3565 || b["TcpExt.PAWSPassive"].Value != 3858 || b["TcpExt.ListenDrops"].Value != 3858 {
+		t.Fatalf("values: %v / %v", a, b)
+	}
+	if b["TcpExt.ListenDrops"].Src.Line != 4 {
+		t.Errorf("line %d, want 4", b["TcpExt.ListenDrops"].Src.Line)
+	}
+}
