@@ -234,6 +234,9 @@ func Sniff(data []byte, nameHint, commandHint string) Kind {
 
 // fallbackKind types content with no mark of its own when the name or
 // command says what it is.
+// kernelReleaseRE matches what `uname -r` prints: 3.10.0-693.el7.x86_64.
+var kernelReleaseRE = regexp.MustCompile(`^[2-9]\.[0-9]+(\.[0-9]+)?[-+.~_a-zA-Z0-9]*$`)
+
 func fallbackKind(hint Kind, nonblank int, firstLine string) Kind {
 	if nonblank == 0 {
 		return KindUnknown
@@ -241,8 +244,8 @@ func fallbackKind(hint Kind, nonblank int, firstLine string) Kind {
 	single := nonblank == 1
 	switch hint {
 	case KindSystem:
-		// A hostname file holds one word.
-		if single && hostnameRE.MatchString(strings.TrimSpace(firstLine)) {
+		// A hostname file holds one word; `uname -r` prints one release.
+		if single && (hostnameRE.MatchString(strings.TrimSpace(firstLine)) || kernelReleaseRE.MatchString(strings.TrimSpace(firstLine))) {
 			return KindSystem
 		}
 	case KindConntrack:

@@ -146,3 +146,15 @@ func TestSniffHugeLine(t *testing.T) {
 		t.Errorf("Sniff = %s", got)
 	}
 }
+
+// TestSniffUnameRelease types the one line `uname -r` prints by its command,
+// while the same line without a hint stays unknown.
+func TestSniffUnameRelease(t *testing.T) {
+	line := []byte("3.10.0-693.el7.x86_64\n")
+	if k := Sniff(line, "", "uname -r"); k != KindSystem {
+		t.Errorf("uname -r: %s, want system", k)
+	}
+	if k := Sniff(line, "", ""); k != KindUnknown {
+		t.Errorf("no hint: %s, want unknown", k)
+	}
+}
