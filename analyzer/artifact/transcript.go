@@ -15,6 +15,8 @@ var (
 	// node-1:~# cmd
 	promptHostDir = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9_.-]*):(?:~[^#$\s]*|/[^/#$\s][^#$\s]*|/)\s?[#$]\s(.*)$`)
 	// sh-4.2# cmd               bash-5.1$ cmd
+	// user@host dir $ cmd (Gentoo, Container Linux / CoreOS, Flatcar).
+	promptUserHostSpace = regexp.MustCompile(`^\s*[A-Za-z0-9_.-]+@([A-Za-z0-9_.-]+)\s+(?:~\S*|/\S*)\s+[#$]\s(.*)$`)
 	promptShell = regexp.MustCompile(`^\s*(?:sh|bash|zsh|ash|dash|ksh)-\d+(?:\.\d+)*[#$]\s?(.*)$`)
 	// # cmd                     $ cmd      (only with a known command)
 	promptBare = regexp.MustCompile(`^\s*[#$]\s+(\S.*)$`)
@@ -35,6 +37,9 @@ func matchPrompt(line string) (prompt, bool) {
 		return prompt{host: m[1], command: strings.TrimSpace(m[2])}, true
 	}
 	if m := promptUserHost.FindStringSubmatch(line); m != nil {
+		return prompt{host: m[1], command: strings.TrimSpace(m[2])}, true
+	}
+	if m := promptUserHostSpace.FindStringSubmatch(line); m != nil && plausibleBareCommand(m[2]) {
 		return prompt{host: m[1], command: strings.TrimSpace(m[2])}, true
 	}
 	if m := promptShell.FindStringSubmatch(line); m != nil {
