@@ -17,7 +17,7 @@ var (
 	// sh-4.2# cmd               bash-5.1$ cmd
 	// user@host dir $ cmd (Gentoo, Container Linux / CoreOS, Flatcar).
 	promptUserHostSpace = regexp.MustCompile(`^\s*[A-Za-z0-9_.-]+@([A-Za-z0-9_.-]+)\s+(?:~\S*|/\S*)\s+[#$]\s(.*)$`)
-	promptShell = regexp.MustCompile(`^\s*(?:sh|bash|zsh|ash|dash|ksh)-\d+(?:\.\d+)*[#$]\s?(.*)$`)
+	promptShell         = regexp.MustCompile(`^\s*(?:sh|bash|zsh|ash|dash|ksh)-\d+(?:\.\d+)*[#$]\s?(.*)$`)
 	// # cmd                     $ cmd      (only with a known command)
 	promptBare = regexp.MustCompile(`^\s*[#$]\s+(\S.*)$`)
 
