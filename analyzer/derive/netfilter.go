@@ -127,11 +127,12 @@ type NodePort struct {
 	Src  source.Ref
 }
 
-// NodePorts lists the ports of KUBE-NODEPORTS rules in the nat table.
+// NodePorts lists the ports of KUBE-NODEPORTS rules in the nat table (the
+// filter table has a chain of the same name for health-check ports).
 func NodePorts(h *facts.Host) []NodePort {
 	seen := map[int]bool{}
 	var out []NodePort
-	for _, r := range allRules(h, func(r *iptables.Rule) bool { return r.Chain == "KUBE-NODEPORTS" }) {
+	for _, r := range allRules(h, func(r *iptables.Rule) bool { return r.Chain == "KUBE-NODEPORTS" && r.Table == "nat" }) {
 		for _, opt := range []string{"dport", "dports"} {
 			m, ok := r.Match(opt)
 			if !ok || m.Negated {
