@@ -49,7 +49,6 @@ func TestMovedSameFormOnly(t *testing.T) {
 	}
 }
 
-
 // The kube-proxy fixture DNATs its NodePorts from OUTPUT only through the
 // `--dst-type LOCAL` jump: every NodePort is local-only.
 func TestLocalOnlyNodePortsOnKubeProxyFixture(t *testing.T) {
