@@ -100,7 +100,7 @@ type Table struct {
 	Sockets []*Socket
 }
 
-// Parse reads `ss` or `lsof -i` output. The form is recognised from the
+// Parse reads `ss`, `netstat -tanp[o]` or `lsof -i` output. The form is recognised from the
 // first header (COMMAND ... NAME means lsof); without any header the rows
 // are read as ss rows.
 func Parse(artifact string, data []byte) (*Table, []source.Warning) {
@@ -110,6 +110,9 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 		f := strings.Fields(l.Text)
 		if len(f) > 0 && f[0] == "COMMAND" && containsWord(f, "PID") && containsWord(f, "NAME") {
 			return parseLsof(artifact, lines)
+		}
+		if isNetstatHeader(f) {
+			return parseNetstat(artifact, lines)
 		}
 		if isSSHeader(f) {
 			break

@@ -460,3 +460,33 @@ func TestLsofAfterPrompt(t *testing.T) {
 		t.Errorf("form %q sockets %d warnings %v", tb.Form, len(tb.Sockets), warns)
 	}
 }
+
+// TestNetstatTanpo reads net-tools `netstat -tanpo`: states in ss names,
+// PID/program owners, and the -o timer column.
+func TestNetstatTanpo(t *testing.T) {
+	in := "Active Internet connections (servers and established)\n" +
+		"Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name     Timer\n" +
+		"tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      1102/sshd            off (0.00/0/0)\n" +
+		"tcp        8      0 10.20.0.6:32672         10.20.0.3:48598         ESTABLISHED -                    off (0.00/0/0)\n" +
+		"tcp        0      0 10.20.0.3:51544         10.20.1.9:5672          ESTABLISHED 29085/celery         keepalive (7179.23/0/0)\n" +
+		"tcp6       0      0 :::32672                :::*                    LISTEN      26876/hyperkube      off (0.00/0/0)\n" +
+		"udp        0      0 0.0.0.0:68              0.0.0.0:*                           811/dhclient         off (0.00/0/0)\n" +
+		"Active UNIX domain sockets (servers and established)\n"
+	tb, warns := Parse("netstat", []byte(in))
+	if len(warns) != 0 || tb.Form != "netstat" || len(tb.Sockets) != 5 {
+		t.Fatalf("form %s, %d sockets, warnings %v", tb.Form, len(tb.Sockets), warns)
+	}
+	s := tb.Sockets[1]
+	if s.State != "ESTAB" || s.RecvQ != 8 || s.Local.Port != 32672 || s.Peer.Addr != "10.20.0.3" || len(s.Users) != 0 || s.Timer != nil {
+		t.Errorf("unread socket: %+v", s)
+	}
+	if c := tb.Sockets[2]; c.Timer == nil || c.Timer.Name != "keepalive" || c.Timer.Expire < 7179*time.Second || c.Users[0].Name != "celery" {
+		t.Errorf("keepalive socket: %+v %+v", c, c.Timer)
+	}
+	if p := tb.Sockets[3]; p.Users[0].Name != "hyperkube" || p.Local.Port != 32672 || p.State != "LISTEN" {
+		t.Errorf("hyperkube listener: %+v", p)
+	}
+	if u := tb.Sockets[4]; u.Netid != "udp" || u.State != "UNCONN" {
+		t.Errorf("udp: %+v", u)
+	}
+}
