@@ -6,6 +6,7 @@ package derive
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -15,6 +16,7 @@ import (
 type Observation struct {
 	Refs []source.Ref
 	Note string
+	Time time.Time // when the observed event happened, if a log line says so with its year
 }
 
 func obs(note string, refs ...source.Ref) Observation {

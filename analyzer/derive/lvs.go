@@ -163,7 +163,11 @@ const maxEvidence = 8
 func eventObservations(evs []*logs.Event, note string) []Observation {
 	out := make([]Observation, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, obs(note, e.Src))
+		o := obs(note, e.Src)
+		if e.HasTime && e.HasYear {
+			o.Time = e.Time
+		}
+		out = append(out, o)
 	}
 	return out
 }

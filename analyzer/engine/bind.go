@@ -23,7 +23,7 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 				break
 			}
 			for _, r := range o.Refs {
-				rec.Ref(r, o.Note)
+				rec.RefAt(r, o.Note, o.Time)
 			}
 		}
 		return len(list)

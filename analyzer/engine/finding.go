@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -57,6 +58,19 @@ func (r *Recorder) Ref(ref source.Ref, note string) {
 		end = ref.Line
 	}
 	r.Add(Evidence{Artifact: ref.Artifact, Line: ref.Line, EndLine: end, Text: ref.Text, Note: note})
+}
+
+// RefAt records a line reference for an event that happened at t (zero
+// when unknown); times are written in RFC 3339, UTC.
+func (r *Recorder) RefAt(ref source.Ref, note string, t time.Time) {
+	if r == nil || ref.Artifact == "" {
+		return
+	}
+	e := Evidence{Artifact: ref.Artifact, Line: ref.Line, EndLine: max(ref.EndLine, ref.Line), Text: ref.Text, Note: note}
+	if !t.IsZero() {
+		e.Time = t.UTC().Format(time.RFC3339)
+	}
+	r.Add(e)
 }
 
 // Add records one evidence item, once.

@@ -4,7 +4,10 @@
 package facts
 
 import (
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
@@ -66,6 +69,9 @@ type Options struct {
 func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source.Warning) {
 	hosts := map[string]*Host{}
 	warns := map[string][]source.Warning{}
+	if opt.Year == 0 {
+		opt.Year = bundleYear(arts)
+	}
 	get := func(a *artifact.Artifact) *Host {
 		name := a.Host
 		if name == "" {
@@ -195,4 +201,23 @@ func isDeltaNstat(cmd string) bool {
 		}
 	}
 	return true
+}
+
+// bundleNameDate finds the collection date in a sosreport or bundle name:
+// sosreport-node1-2024-01-31-abcdefg, sosreport-node1-20240131103012.
+var bundleNameDate = regexp.MustCompile(`(?:^|[-_/])(20[0-9]{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12][0-9]|3[01])`)
+
+// bundleYear returns the year a bundle was collected, from its name, so
+// that syslog lines (which carry no year) get one; 0 when unknown.
+func bundleYear(arts []*artifact.Artifact) int {
+	for _, a := range arts {
+		if !strings.Contains(a.Name, "sosreport") && !strings.Contains(a.Name, "bundle") {
+			continue
+		}
+		if m := bundleNameDate.FindStringSubmatch(a.Name); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			return y
+		}
+	}
+	return 0
 }
