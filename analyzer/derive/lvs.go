@@ -177,12 +177,12 @@ func IPVSServiceDeletes(h *facts.Host) []Observation {
 	return eventObservations(events(h, logs.KindIPVSDelService), "IPVS virtual service deleted")
 }
 
-// IPVSDeleteBurst returns the largest number of service deletions logged
-// within any window of the given length, and those events.
-func IPVSDeleteBurst(h *facts.Host, window time.Duration) []Observation {
-	evs := events(h, logs.KindIPVSDelService)
+// IPVSDeleteBursts finds separate bursts of logged service deletions: runs
+// of at least min deletions within window of each other's start. One burst
+// is what deleting a namespace looks like; bursts that repeat are churn.
+func IPVSDeleteBursts(h *facts.Host, window time.Duration, min int) []Observation {
 	var timed []*logs.Event
-	for _, e := range evs {
+	for _, e := range events(h, logs.KindIPVSDelService) {
 		if e.HasTime || e.HasUptime {
 			timed = append(timed, e)
 		}
@@ -194,17 +194,24 @@ func IPVSDeleteBurst(h *facts.Host, window time.Duration) []Observation {
 		return time.Unix(0, 0).Add(e.Uptime)
 	}
 	sort.SliceStable(timed, func(i, j int) bool { return at(timed[i]).Before(at(timed[j])) })
-	best, bi, bj := 0, 0, 0
-	i := 0
-	for j := range timed {
-		for at(timed[j]).Sub(at(timed[i])) > window {
+	var out []Observation
+	for i := 0; i < len(timed); {
+		j := i
+		for j < len(timed) && at(timed[j]).Sub(at(timed[i])) <= window {
+			j++
+		}
+		if j-i < min {
 			i++
+			continue
 		}
-		if j-i+1 > best {
-			best, bi, bj = j-i+1, i, j+1
+		o := obs(fmt.Sprintf("burst of %d IPVS service deletions within %s", j-i, window), timed[i].Src, timed[j-1].Src)
+		if timed[i].HasTime && timed[i].HasYear {
+			o.Time = timed[i].Time
 		}
+		out = append(out, o)
+		i = j
 	}
-	return eventObservations(timed[bi:bj], fmt.Sprintf("IPVS service deletions within %s", window))
+	return out
 }
 
 // KeepalivedVIP is a virtual address managed by keepalived.
@@ -307,24 +314,43 @@ func KeepalivedCheckFailures(h *facts.Host) []Observation {
 	return eventObservations(events(h, logs.KindKeepalivedFail), "keepalived health check failed")
 }
 
-// KeepalivedFlaps lists real servers that keepalived removed from a virtual
-// service and later added back, one observation per remove/add cycle.
-func KeepalivedFlaps(h *facts.Host) []Observation {
+// KeepalivedFlaps finds real servers that keepalived removed from a
+// virtual service and added back within maxDown: a check that failed
+// transiently rather than a server that was really down. It returns one
+// observation per cycle of the real server that flapped most.
+func KeepalivedFlaps(h *facts.Host, maxDown time.Duration) []Observation {
 	removed := map[string]*logs.Event{}
-	var out []Observation
+	cycles := map[string][]Observation{}
+	worst := ""
 	for _, e := range events(h, logs.KindKeepalivedRemove, logs.KindKeepalivedAdd) {
 		key := e.Fields["real"] + " " + e.Fields["vs"]
 		switch e.Kind {
 		case logs.KindKeepalivedRemove:
 			removed[key] = e
 		case logs.KindKeepalivedAdd:
-			if r := removed[key]; r != nil {
-				delete(removed, key)
-				out = append(out, obs(fmt.Sprintf("real server %s removed from and re-added to VS %s", e.Fields["real"], e.Fields["vs"]), r.Src, e.Src))
+			r := removed[key]
+			if r == nil {
+				continue
+			}
+			delete(removed, key)
+			down := time.Duration(0)
+			if r.HasTime && e.HasTime {
+				down = e.Time.Sub(r.Time)
+			}
+			if down > maxDown {
+				continue // a real outage, handled as designed
+			}
+			o := obs(fmt.Sprintf("real server %s removed from VS %s and re-added %s later", e.Fields["real"], e.Fields["vs"], down), r.Src, e.Src)
+			if r.HasTime && r.HasYear {
+				o.Time = r.Time
+			}
+			cycles[key] = append(cycles[key], o)
+			if len(cycles[key]) > len(cycles[worst]) {
+				worst = key
 			}
 		}
 	}
-	return out
+	return cycles[worst]
 }
 
 // vsKey names a virtual service the same way for ipvsadm and keepalived.

@@ -62,6 +62,12 @@ func infoInt(s *sockets.Socket, key string) (int64, bool) {
 // acknowledged, received nothing at all, have no keepalive timer, and have
 // waited at least minIdle since the connection last received anything.
 func HungSockets(h *facts.Host, minIdle time.Duration) []Observation {
+	listening := map[int]bool{}
+	for _, s := range allSockets(h) {
+		if s.State == "LISTEN" {
+			listening[s.Local.Port] = true
+		}
+	}
 	var out []Observation
 	for _, s := range allSockets(h) {
 		if !isTCP(s) || s.State != "ESTAB" || s.Info == nil {
@@ -80,6 +86,11 @@ func HungSockets(h *facts.Host, minIdle time.Duration) []Observation {
 			continue
 		}
 		if ka, _ := hasKeepalive(s); ka {
+			continue
+		}
+		// The server side of a connection whose client never spoke is not
+		// a hung client.
+		if _, server := listening[s.Local.Port]; server {
 			continue
 		}
 		out = append(out, obs(fmt.Sprintf("%s -> %s sent %d bytes that were acknowledged, received nothing for %s, no keepalive timer",
@@ -173,6 +184,12 @@ func inDefaultNodePortRange(p int) bool { return p >= 30000 && p <= 32767 }
 func NodePortProxySockets(h *facts.Host) []Observation {
 	nps := nodePortSet(h)
 	listen := proxyPorts(h)
+	// An unowned socket means "not accepted yet" only in a listing that
+	// shows owners (ss -p); without them every socket looks unowned.
+	withUsers := false
+	for _, s := range allSockets(h) {
+		withUsers = withUsers || len(s.Users) > 0
+	}
 	var out []Observation
 	for _, s := range allSockets(h) {
 		if !isTCP(s) || s.State != "ESTAB" {
@@ -190,8 +207,12 @@ func NodePortProxySockets(h *facts.Host) []Observation {
 		case isProxyName(owner):
 			out = append(out, obs(fmt.Sprintf("connection from %s terminated on NodePort %d by %s instead of a pod", endpoint(s.Peer), s.Local.Port, owner), s.Src, npRef))
 		case owner == "" && s.RecvQ > 0:
+			l, proxyListens := listen[s.Local.Port]
+			if !proxyListens && !withUsers {
+				continue
+			}
 			refs := []source.Ref{s.Src, npRef}
-			if l, ok := listen[s.Local.Port]; ok {
+			if proxyListens {
 				refs = append(refs, l)
 			}
 			out = append(out, obs(fmt.Sprintf("connection from %s to NodePort %d was accepted locally, not DNATed; %d byte(s) unread", endpoint(s.Peer), s.Local.Port, s.RecvQ), refs...))

@@ -154,7 +154,7 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 			return float64(t)
 		},
 		IPVSServiceDeletes: func() int { return record(derive.IPVSServiceDeletes(h)) },
-		IPVSDeleteBurst:    func(w float64) int { return record(derive.IPVSDeleteBurst(h, secs(w))) },
+		IPVSDeleteBursts:   func(w, m float64) int { return record(derive.IPVSDeleteBursts(h, secs(w), int(m))) },
 		IPVSReadded:        func() int { return record(derive.IPVSReadded(h)) },
 		KeepalivedVIPs: func() int {
 			vips := derive.VIPs(h)
@@ -166,7 +166,7 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 			return len(vips)
 		},
 		KeepalivedStrict:   func(m float64) int { return record(derive.KeepalivedStrictChecks(h, int(m))) },
-		KeepalivedFlaps:    func() int { return record(derive.KeepalivedFlaps(h)) },
+		KeepalivedFlaps:    func(d float64) int { return record(derive.KeepalivedFlaps(h, secs(d))) },
 		KeepalivedFailures: func() int { return record(derive.KeepalivedCheckFailures(h)) },
 		IdleIPVSSockets: func(fraction, def float64) int {
 			return record(derive.IdleIPVSSockets(h, fraction, secs(def)))

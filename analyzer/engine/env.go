@@ -43,16 +43,16 @@ type Env struct {
 	UnnatedNodePortConntrack func() int     `expr:"unnated_nodeport_conntrack"`
 
 	// IPVS and keepalived.
-	IPVSServices       func() int                 `expr:"ipvs_services"`
-	IPVSEmptyServices  func() int                 `expr:"ipvs_empty_services"`
-	IPVSTCPTimeout     func() any                 `expr:"ipvs_tcp_timeout"`
-	IPVSServiceDeletes func() int                 `expr:"ipvs_service_deletes"`
-	IPVSDeleteBurst    func(window float64) int   `expr:"ipvs_delete_burst"`
-	IPVSReadded        func() int                 `expr:"ipvs_readded"`
-	KeepalivedVIPs     func() int                 `expr:"keepalived_vips"`
-	KeepalivedStrict   func(maxRetry float64) int `expr:"keepalived_strict_checks"`
-	KeepalivedFlaps    func() int                 `expr:"keepalived_flaps"`
-	KeepalivedFailures func() int                 `expr:"keepalived_check_failures"`
+	IPVSServices       func() int                    `expr:"ipvs_services"`
+	IPVSEmptyServices  func() int                    `expr:"ipvs_empty_services"`
+	IPVSTCPTimeout     func() any                    `expr:"ipvs_tcp_timeout"`
+	IPVSServiceDeletes func() int                    `expr:"ipvs_service_deletes"`
+	IPVSDeleteBursts   func(window, min float64) int `expr:"ipvs_delete_bursts"`
+	IPVSReadded        func() int                    `expr:"ipvs_readded"`
+	KeepalivedVIPs     func() int                    `expr:"keepalived_vips"`
+	KeepalivedStrict   func(maxRetry float64) int    `expr:"keepalived_strict_checks"`
+	KeepalivedFlaps    func(maxDown float64) int     `expr:"keepalived_flaps"`
+	KeepalivedFailures func() int                    `expr:"keepalived_check_failures"`
 
 	// Sockets and logs.
 	IdleIPVSSockets      func(fraction, defaultTimeout float64) int `expr:"idle_ipvs_sockets"`
