@@ -25,3 +25,16 @@ func TestRefString(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestParseScaledCount(t *testing.T) {
+	for in, want := range map[string]uint64{"0": 0, "6351": 6351, "6351K": 6351000, "563M": 563e6, "2G": 2e9, "1T": 1e12} {
+		if got, ok := ParseScaledCount(in); !ok || got != want {
+			t.Errorf("%s: %d %v, want %d", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "K", "12k", "-1", "99999999999T"} {
+		if _, ok := ParseScaledCount(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

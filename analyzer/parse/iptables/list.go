@@ -109,31 +109,9 @@ func (b *builder) listChainHeader(t *Table, l source.Line, text string) *Chain {
 	return c
 }
 
-// parseListCount reads a counter as iptables -L prints it: plain, or
-// divided by 1000 per step and suffixed K, M, G, T (rounded).
-func parseListCount(s string) (uint64, bool) {
-	mult := uint64(1)
-	if s != "" {
-		switch s[len(s)-1] {
-		case 'K':
-			mult = 1e3
-		case 'M':
-			mult = 1e6
-		case 'G':
-			mult = 1e9
-		case 'T':
-			mult = 1e12
-		}
-		if mult != 1 {
-			s = s[:len(s)-1]
-		}
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || (mult != 1 && n > ^uint64(0)/mult) {
-		return 0, false
-	}
-	return n * mult, true
-}
+// parseListCount reads a counter as iptables -L prints it (K/M/G/T
+// suffixes without -x).
+func parseListCount(s string) (uint64, bool) { return source.ParseScaledCount(s) }
 
 type field struct {
 	text       string

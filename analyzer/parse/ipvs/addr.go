@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/nettriage/nettriage/analyzer/source"
 )
 
 // wellKnownPorts maps the service names `ipvsadm -L` (without -n) prints
@@ -177,30 +179,11 @@ func parseHexAddr(s string) (netip.Addr, error) {
 // parseLargeNum reads a counter as ipvsadm prints it: plain, or divided by
 // 1000^n and suffixed K, M, G or T when it does not fit its column.
 func parseLargeNum(s string) (uint64, error) {
-	mult := uint64(1)
-	if s != "" {
-		switch s[len(s)-1] {
-		case 'K':
-			mult = 1e3
-		case 'M':
-			mult = 1e6
-		case 'G':
-			mult = 1e9
-		case 'T':
-			mult = 1e12
-		}
-		if mult != 1 {
-			s = s[:len(s)-1]
-		}
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
+	n, ok := source.ParseScaledCount(s)
+	if !ok {
 		return 0, fmt.Errorf("bad counter %q", s)
 	}
-	if n > ^uint64(0)/mult {
-		return 0, fmt.Errorf("counter %q overflows", s)
-	}
-	return n * mult, nil
+	return n, nil
 }
 
 func isDigits(s string) bool {
