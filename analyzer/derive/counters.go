@@ -81,35 +81,3 @@ func Counter(h *facts.Host, name string) (int64, source.Ref, bool) {
 	}
 	return 0, source.Ref{}, false
 }
-
-// ConntrackInvalid measures conntrack's "invalid" statistic: the increase
-// between the first and the last statistics artifact when there are
-// several, and the latest total.
-func ConntrackInvalid(h *facts.Host) (delta, total float64, refs []source.Ref, ok bool) {
-	var totals []float64
-	var trefs []source.Ref
-	for _, r := range h.Conntrack {
-		t, has := r.Total("invalid")
-		if !has {
-			continue
-		}
-		totals = append(totals, float64(t))
-		for _, s := range r.Stats {
-			if s.Fields["invalid"] > 0 {
-				trefs = append(trefs, s.Src)
-				break
-			}
-		}
-		if len(trefs) < len(totals) && len(r.Stats) > 0 {
-			trefs = append(trefs, r.Stats[0].Src)
-		}
-	}
-	if len(totals) == 0 {
-		return 0, 0, nil, false
-	}
-	total = totals[len(totals)-1]
-	if len(totals) >= 2 {
-		delta = total - totals[0]
-	}
-	return delta, total, trefs, true
-}

@@ -116,19 +116,21 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 		},
 		LocalOnlyNodePorts: func() int { return record(derive.LocalOnlyNodePorts(h)) },
 		ConntrackInvalidDelta: func() float64 {
-			d, _, refs, ok := derive.ConntrackInvalid(h)
+			d, _, obs, ok := derive.ConntrackStat(h, "invalid")
 			if ok && d > 0 {
-				for _, r := range refs {
-					rec.Ref(r, fmt.Sprintf("conntrack invalid rose by %.0f", d))
+				for _, o := range obs {
+					o.Note = fmt.Sprintf("conntrack invalid rose by %.0f", d)
+					record([]derive.Observation{o})
 				}
 			}
 			return d
 		},
 		ConntrackInvalidTotal: func() float64 {
-			_, t, refs, ok := derive.ConntrackInvalid(h)
+			_, t, obs, ok := derive.ConntrackStat(h, "invalid")
 			if ok {
-				for _, r := range refs {
-					rec.Ref(r, fmt.Sprintf("conntrack invalid total %.0f", t))
+				for _, o := range obs {
+					o.Note = fmt.Sprintf("conntrack invalid total %.0f", t)
+					record([]derive.Observation{o})
 				}
 			}
 			return t
@@ -168,6 +170,27 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 		KeepalivedStrict:   func(m float64) int { return record(derive.KeepalivedStrictChecks(h, int(m))) },
 		KeepalivedFlaps:    func(d float64) int { return record(derive.KeepalivedFlaps(h, secs(d))) },
 		KeepalivedFailures: func() int { return record(derive.KeepalivedCheckFailures(h)) },
+		Events:             func(kind string) int { return record(derive.LogEvents(h, kind)) },
+		ConntrackStatDelta: func(field string) float64 {
+			d, _, obs, ok := derive.ConntrackStat(h, field)
+			if ok && d > 0 {
+				record(obs)
+			}
+			return d
+		},
+		ConntrackStatTotal: func(field string) float64 {
+			_, t, obs, ok := derive.ConntrackStat(h, field)
+			if ok && t > 0 {
+				record(obs)
+			}
+			return t
+		},
+		SocketsInState:     func(state string) int { return record(derive.SocketsInState(h, state)) },
+		ListenQueueFull:    func() int { return record(derive.ListenQueueFull(h)) },
+		KeepalivedProblems: func(c string) int { return record(derive.KeepalivedProblems(h, c)) },
+		InvalidSchedulers:  func() int { return record(derive.InvalidSchedulers(h)) },
+		WeightZeroBusy:     func() int { return record(derive.WeightZeroBusyReals(h)) },
+		IPVSNoReals:        func() int { return record(derive.IPVSNoRealServers(h)) },
 		IdleIPVSSockets: func(fraction, def float64) int {
 			return record(derive.IdleIPVSSockets(h, fraction, secs(def)))
 		},

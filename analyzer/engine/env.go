@@ -54,6 +54,17 @@ type Env struct {
 	KeepalivedFlaps    func(maxDown float64) int     `expr:"keepalived_flaps"`
 	KeepalivedFailures func() int                    `expr:"keepalived_check_failures"`
 
+	// Generic accessors for catalog rules.
+	Events             func(kind string) int      `expr:"events"`
+	ConntrackStatDelta func(field string) float64 `expr:"conntrack_delta"`
+	ConntrackStatTotal func(field string) float64 `expr:"conntrack_total"`
+	SocketsInState     func(state string) int     `expr:"sockets_in_state"`
+	ListenQueueFull    func() int                 `expr:"listen_queue_full"`
+	KeepalivedProblems func(contains string) int  `expr:"keepalived_problems"`
+	InvalidSchedulers  func() int                 `expr:"invalid_schedulers"`
+	WeightZeroBusy     func() int                 `expr:"weight0_busy_reals"`
+	IPVSNoReals        func() int                 `expr:"ipvs_no_real_servers"`
+
 	// Sockets and logs.
 	IdleIPVSSockets      func(fraction, defaultTimeout float64) int `expr:"idle_ipvs_sockets"`
 	ExpiredIPVSSockets   func(defaultTimeout float64) int           `expr:"expired_ipvs_sockets"`
