@@ -126,3 +126,100 @@ func IPVSNoRealServers(h *facts.Host) []Observation {
 }
 
 func sliceOf[T any](v T) []T { return []T{v} }
+
+// SysctlMatching lists the values of every sysctl key that matches a
+// pattern where "*" stands for one dotted component
+// ("net.ipv4.conf.*.rp_filter"), with their lines.
+func SysctlMatching(h *facts.Host, pattern string) ([]float64, []Observation) {
+	if h.Sysctl == nil {
+		return nil, nil
+	}
+	want := strings.Split(pattern, ".")
+	var vals []float64
+	var out []Observation
+	for _, k := range h.Sysctl.Keys {
+		got := strings.Split(k, ".")
+		if len(got) != len(want) {
+			continue
+		}
+		match := true
+		for i := range want {
+			if want[i] != "*" && want[i] != got[i] {
+				match = false
+				break
+			}
+		}
+		if !match {
+			continue
+		}
+		if v, ok := h.Sysctl.Int(k); ok {
+			vals = append(vals, float64(v))
+			out = append(out, obs("", h.Sysctl.Entries[k].Src))
+		}
+	}
+	return vals, out
+}
+
+// SysctlField returns the n-th (0-based) whitespace-separated field of a
+// sysctl value as a number: field 1 of ip_local_port_range is its upper end.
+func SysctlField(h *facts.Host, key string, n int) (float64, Observation, bool) {
+	if h.Sysctl == nil {
+		return 0, Observation{}, false
+	}
+	e, ok := h.Sysctl.Get(key)
+	if !ok {
+		return 0, Observation{}, false
+	}
+	f := strings.Fields(e.Value)
+	if n < 0 || n >= len(f) {
+		return 0, Observation{}, false
+	}
+	var v float64
+	if _, err := fmt.Sscanf(f[n], "%g", &v); err != nil {
+		return 0, Observation{}, false
+	}
+	return v, obs("", e.Src), true
+}
+
+// LoopbackVIPs lists non-loopback addresses configured on lo: how LVS-DR
+// and LVS-TUN real servers accept traffic for the VIP.
+func LoopbackVIPs(h *facts.Host) []Observation {
+	var out []Observation
+	for _, t := range h.Addresses {
+		for _, ifc := range t.Interfaces {
+			if ifc.Name != "lo" && !strings.HasPrefix(ifc.Name, "lo:") {
+				continue
+			}
+			for _, a := range ifc.Addrs {
+				if a.Family == "inet" && !strings.HasPrefix(a.IP, "127.") {
+					out = append(out, obs(fmt.Sprintf("%s is configured on %s", a.IP, ifc.Name), a.Src))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// QueuedSockets lists sockets of a netid ("udp", "tcp") whose receive
+// queue holds at least min bytes.
+func QueuedSockets(h *facts.Host, netid string, min int64) []Observation {
+	var out []Observation
+	for _, s := range allSockets(h) {
+		if (s.Netid == netid || (s.Netid == "" && netid == "tcp")) && s.State != "LISTEN" && s.RecvQ >= min {
+			out = append(out, obs(fmt.Sprintf("%s socket %s has %d bytes waiting to be read", netid, endpoint(s.Local), s.RecvQ), s.Src))
+		}
+	}
+	return out
+}
+
+// SocketDrops lists sockets whose skmem "d" counter (packets dropped
+// before reaching the socket, mostly a full receive buffer) is positive.
+func SocketDrops(h *facts.Host) []Observation {
+	var out []Observation
+	for _, s := range allSockets(h) {
+		if d := s.Mem["d"]; d > 0 {
+			out = append(out, obs(fmt.Sprintf("%s socket %s dropped %d packets (skmem d)", s.Netid, endpoint(s.Local), d), s.Src))
+		}
+	}
+	return out
+}

@@ -191,6 +191,25 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 		InvalidSchedulers:  func() int { return record(derive.InvalidSchedulers(h)) },
 		WeightZeroBusy:     func() int { return record(derive.WeightZeroBusyReals(h)) },
 		IPVSNoReals:        func() int { return record(derive.IPVSNoRealServers(h)) },
+		SysctlMatching: func(pattern string) []float64 {
+			vals, obs := derive.SysctlMatching(h, pattern)
+			record(obs)
+			if vals == nil {
+				vals = []float64{}
+			}
+			return vals
+		},
+		SysctlField: func(key string, n int) any {
+			v, o, ok := derive.SysctlField(h, key, n)
+			if !ok {
+				return nil
+			}
+			record([]derive.Observation{o})
+			return v
+		},
+		LoopbackVIPs:  func() int { return record(derive.LoopbackVIPs(h)) },
+		QueuedSockets: func(netid string, min float64) int { return record(derive.QueuedSockets(h, netid, int64(min))) },
+		SocketDrops:   func() int { return record(derive.SocketDrops(h)) },
 		IdleIPVSSockets: func(fraction, def float64) int {
 			return record(derive.IdleIPVSSockets(h, fraction, secs(def)))
 		},

@@ -65,6 +65,12 @@ type Env struct {
 	WeightZeroBusy     func() int                 `expr:"weight0_busy_reals"`
 	IPVSNoReals        func() int                 `expr:"ipvs_no_real_servers"`
 
+	SysctlMatching func(pattern string) []float64      `expr:"sysctl_matching"`
+	SysctlField    func(key string, n int) any         `expr:"sysctl_field"`
+	LoopbackVIPs   func() int                          `expr:"loopback_vips"`
+	QueuedSockets  func(netid string, min float64) int `expr:"queued_sockets"`
+	SocketDrops    func() int                          `expr:"socket_drops"`
+
 	// Sockets and logs.
 	IdleIPVSSockets      func(fraction, defaultTimeout float64) int `expr:"idle_ipvs_sockets"`
 	ExpiredIPVSSockets   func(defaultTimeout float64) int           `expr:"expired_ipvs_sockets"`
