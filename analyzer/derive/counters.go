@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/source"
@@ -80,4 +81,60 @@ func Counter(h *facts.Host, name string) (int64, source.Ref, bool) {
 		}
 	}
 	return 0, source.Ref{}, false
+}
+
+// CounterMove is one counter that changed between snapshots of the same
+// form, for the report's counter view.
+type CounterMove struct {
+	Name        string
+	First, Last int64
+	Delta       int64
+	Snapshots   int
+	Refs        []source.Ref
+}
+
+// CounterMoves lists every counter that changed between the first and the
+// last snapshot of the form with most snapshots, largest change first.
+// Counters that did not move are left out, as xsos does.
+func CounterMoves(h *facts.Host) []CounterMove {
+	byForm := map[string][]*facts.CounterSnapshot{}
+	best := ""
+	for _, s := range h.Counters {
+		if s.Delta {
+			continue
+		}
+		byForm[s.Form] = append(byForm[s.Form], s)
+		if len(byForm[s.Form]) > len(byForm[best]) {
+			best = s.Form
+		}
+	}
+	snaps := byForm[best]
+	if len(snaps) < 2 {
+		return nil
+	}
+	first, last := snaps[0], snaps[len(snaps)-1]
+	var out []CounterMove
+	for name, l := range last.Values {
+		f, ok := first.Values[name]
+		if !ok || f.Value == l.Value {
+			continue
+		}
+		out = append(out, CounterMove{Name: name, First: f.Value, Last: l.Value, Delta: l.Value - f.Value,
+			Snapshots: len(snaps), Refs: []source.Ref{f.Src, l.Src}})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ai, aj := abs64(out[i].Delta), abs64(out[j].Delta)
+		if ai != aj {
+			return ai > aj
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

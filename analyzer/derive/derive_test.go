@@ -106,3 +106,14 @@ func TestIPVSReaddedNeedsAReturn(t *testing.T) {
 		t.Fatalf("removed for good counted as re-added: %+v", got)
 	}
 }
+
+func TestCounterMovesHidesUnchanged(t *testing.T) {
+	h := host(t, map[string]string{
+		"proc_net_netstat.1": "TcpExt: PAWSPassive ListenDrops TW\nTcpExt: 10 20 5\n",
+		"proc_net_netstat.2": "TcpExt: PAWSPassive ListenDrops TW\nTcpExt: 10 60 7\n",
+	})
+	got := CounterMoves(h)
+	if len(got) != 2 || got[0].Name != "TcpExt.ListenDrops" || got[0].Delta != 40 || got[1].Name != "TcpExt.TW" {
+		t.Fatalf("%+v", got)
+	}
+}

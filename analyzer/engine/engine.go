@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/expr-lang/expr"
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
+	"github.com/nettriage/nettriage/analyzer/derive"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -47,6 +49,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	}
 	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
+		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
 		for _, r := range opt.Rules.Rules {
 			f, err := Evaluate(r, h, opt.Params[r.ID])
 			if err != nil {
@@ -139,3 +142,37 @@ func (rs *RuleSet) Version() string {
 	}
 	return fmt.Sprintf("%d rules, %s", len(ids), hex.EncodeToString(h.Sum(nil))[:12])
 }
+
+// counterMoves reports the counters that moved on a host, with the rules
+// whose conditions mention them.
+func counterMoves(h *facts.Host, rs *RuleSet) []CounterMove {
+	var out []CounterMove
+	for _, m := range derive.CounterMoves(h) {
+		cm := CounterMove{Host: h.Name, Name: m.Name, First: m.First, Last: m.Last, Delta: m.Delta,
+			Snapshots: m.Snapshots, Meaning: counterMeaning(m.Name), Rules: rs.RulesReading(m.Name)}
+		if len(m.Refs) > 0 {
+			last := m.Refs[len(m.Refs)-1]
+			cm.Artifact, cm.Line = last.Artifact, last.Line
+		}
+		out = append(out, cm)
+	}
+	return out
+}
+
+// RulesReading lists the rules whose conditions mention a counter name
+// such as "TcpExt.PAWSPassive".
+func (rs *RuleSet) RulesReading(name string) []string {
+	var ids []string
+	for _, r := range rs.Rules {
+		for _, c := range r.Conditions {
+			if strings.Contains(c, `"`+name+`"`) {
+				ids = append(ids, r.ID)
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// counterMeaning is replaced by the counter dictionary's lookup.
+var counterMeaning = func(string) string { return "" }

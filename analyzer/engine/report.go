@@ -14,6 +14,23 @@ type Report struct {
 	Findings  []Finding      `json:"findings"`
 	Captures  []Capture      `json:"captures"`
 	Errors    []Error        `json:"errors"`
+	// Counters lists the kernel counters that moved between snapshots, per
+	// host, largest change first (added in v1; zero moves are left out).
+	Counters []CounterMove `json:"counters"`
+}
+
+// CounterMove is one kernel counter that changed between snapshots.
+type CounterMove struct {
+	Host      string   `json:"host"`
+	Name      string   `json:"name"`
+	First     int64    `json:"first"`
+	Last      int64    `json:"last"`
+	Delta     int64    `json:"delta"`
+	Snapshots int      `json:"snapshots"`
+	Meaning   string   `json:"meaning,omitempty"`
+	Rules     []string `json:"rules,omitempty"` // rules whose conditions read this counter
+	Artifact  string   `json:"artifact"`
+	Line      int      `json:"line"`
 }
 
 // Tool identifies the program and rule set that produced a report.

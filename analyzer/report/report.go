@@ -31,6 +31,9 @@ func JSON(w io.Writer, r *engine.Report) error {
 	if c.Errors == nil {
 		c.Errors = []engine.Error{}
 	}
+	if c.Counters == nil {
+		c.Counters = []engine.CounterMove{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -124,6 +127,24 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 			for _, ref := range f.References {
 				fmt.Fprintf(b, "    %s\n", ref)
 			}
+		}
+	}
+	if len(r.Counters) > 0 {
+		fmt.Fprintf(b, "\n%sCounters that moved between snapshots%s (unchanged ones hidden)\n", p.bold, p.reset)
+		limit := 15
+		if opt.Verbose {
+			limit = len(r.Counters)
+		}
+		for i, c := range r.Counters {
+			if i == limit {
+				fmt.Fprintf(b, "  … %d more (use -v)\n", len(r.Counters)-limit)
+				break
+			}
+			mark := " "
+			if len(c.Rules) > 0 {
+				mark = p.yellow + "*" + p.reset
+			}
+			fmt.Fprintf(b, " %s %-32s %+12d  %s\n", mark, c.Name, c.Delta, c.Meaning)
 		}
 	}
 	if len(r.Errors) > 0 {

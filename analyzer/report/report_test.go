@@ -62,7 +62,7 @@ func TestJSONWritesEmptyListsNotNull(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"hosts", "artifacts", "findings", "captures", "errors"} {
+	for _, k := range []string{"hosts", "artifacts", "findings", "captures", "errors", "counters"} {
 		if _, ok := m[k].([]any); !ok {
 			t.Errorf("%s is %v, want []", k, m[k])
 		}
