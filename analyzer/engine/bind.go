@@ -16,7 +16,7 @@ import (
 // bind builds the expression environment for one host. Every accessor
 // records what it read into rec; the caller keeps the record only when the
 // condition matched.
-func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
+func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Recorder) Env {
 	record := func(list []derive.Observation) int {
 		for i, o := range list {
 			if i >= maxEvidencePerCall {
@@ -207,9 +207,11 @@ func bind(h *facts.Host, params map[string]float64, rec *Recorder) Env {
 			record([]derive.Observation{o})
 			return v
 		},
-		LoopbackVIPs:  func() int { return record(derive.LoopbackVIPs(h)) },
-		QueuedSockets: func(netid string, min float64) int { return record(derive.QueuedSockets(h, netid, int64(min))) },
-		SocketDrops:   func() int { return record(derive.SocketDrops(h)) },
+		LoopbackVIPs:      func() int { return record(derive.LoopbackVIPs(h)) },
+		QueuedSockets:     func(netid string, min float64) int { return record(derive.QueuedSockets(h, netid, int64(min))) },
+		SocketDrops:       func() int { return record(derive.SocketDrops(h)) },
+		SharedVIPs:        func() int { return record(derive.SharedVIPs(all)) },
+		ConcurrentMasters: func() int { return record(derive.ConcurrentMasters(all)) },
 		IdleIPVSSockets: func(fraction, def float64) int {
 			return record(derive.IdleIPVSSockets(h, fraction, secs(def)))
 		},

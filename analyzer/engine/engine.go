@@ -47,11 +47,34 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 		rep.Artifacts = append(rep.Artifacts, ArtifactInfo{Name: a.Name, Host: a.Host, Namespace: a.Namespace,
 			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w})
 	}
+	var cluster *facts.Host
+	if len(hosts) > 1 {
+		names := make([]string, len(hosts))
+		for i, h := range hosts {
+			names[i] = h.Name
+		}
+		cluster = facts.Merge(strings.Join(names, ","), hosts)
+	}
+	for _, r := range opt.Rules.Rules {
+		if r.Scope != "cluster" || cluster == nil {
+			continue
+		}
+		f, err := evaluate(r, cluster, hosts, opt.Params[r.ID])
+		if err != nil {
+			rep.Errors = append(rep.Errors, Error{Artifact: r.File, Message: err.Error()})
+		}
+		if f != nil {
+			rep.Findings = append(rep.Findings, *f)
+		}
+	}
 	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
 		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
 		for _, r := range opt.Rules.Rules {
-			f, err := Evaluate(r, h, opt.Params[r.ID])
+			if r.Scope == "cluster" {
+				continue
+			}
+			f, err := evaluate(r, h, hosts, opt.Params[r.ID])
 			if err != nil {
 				rep.Errors = append(rep.Errors, Error{Artifact: r.File, Message: err.Error()})
 			}
@@ -64,9 +87,10 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	return rep
 }
 
-// Evaluate tries a rule's conditions on one host, strongest first, and
-// returns a finding for the first that matches, or nil.
-func Evaluate(r *Rule, h *facts.Host, override map[string]float64) (*Finding, error) {
+// evaluate tries a rule's conditions on one host (or the merged view of
+// all hosts, for cluster rules), strongest first, and returns a finding
+// for the first that matches, or nil. all is every host of the analysis.
+func evaluate(r *Rule, h *facts.Host, all []*facts.Host, override map[string]float64) (*Finding, error) {
 	params := r.ParamValues(override)
 	for _, level := range Confidences {
 		p := r.compiled[level]
@@ -74,7 +98,7 @@ func Evaluate(r *Rule, h *facts.Host, override map[string]float64) (*Finding, er
 			continue
 		}
 		rec := &Recorder{}
-		out, err := expr.Run(p.prog, bind(h, params, rec))
+		out, err := expr.Run(p.prog, bind(h, all, params, rec))
 		if err != nil {
 			return nil, fmt.Errorf("rule %s, %s condition on host %s: %v", r.ID, level, h.Name, err)
 		}

@@ -71,6 +71,10 @@ type Env struct {
 	QueuedSockets  func(netid string, min float64) int `expr:"queued_sockets"`
 	SocketDrops    func() int                          `expr:"socket_drops"`
 
+	// Across hosts (meaningful in rules with scope: cluster).
+	SharedVIPs        func() int `expr:"shared_vips"`
+	ConcurrentMasters func() int `expr:"concurrent_masters"`
+
 	// Sockets and logs.
 	IdleIPVSSockets      func(fraction, defaultTimeout float64) int `expr:"idle_ipvs_sockets"`
 	ExpiredIPVSSockets   func(defaultTimeout float64) int           `expr:"expired_ipvs_sockets"`

@@ -20,18 +20,21 @@ var Severities = []string{"critical", "warning", "info"}
 
 // Rule is one failure mode, as written in rules/<id>.yaml.
 type Rule struct {
-	ID          string            `yaml:"id" json:"id"`
-	Title       string            `yaml:"title" json:"title"`
-	Severity    string            `yaml:"severity" json:"severity"`
-	Tags        []string          `yaml:"tags" json:"tags,omitempty"`
-	Summary     string            `yaml:"summary" json:"summary"`
-	Explanation string            `yaml:"explanation" json:"explanation"`
-	Remediation string            `yaml:"remediation" json:"remediation"`
-	References  []string          `yaml:"references" json:"references"`
-	Inputs      []Input           `yaml:"inputs" json:"inputs"`
-	Params      map[string]Param  `yaml:"params" json:"params,omitempty"`
-	ExplainedBy []string          `yaml:"explained_by" json:"explained_by,omitempty"`
-	Conditions  map[string]string `yaml:"conditions" json:"conditions"`
+	ID          string           `yaml:"id" json:"id"`
+	Title       string           `yaml:"title" json:"title"`
+	Severity    string           `yaml:"severity" json:"severity"`
+	Tags        []string         `yaml:"tags" json:"tags,omitempty"`
+	Summary     string           `yaml:"summary" json:"summary"`
+	Explanation string           `yaml:"explanation" json:"explanation"`
+	Remediation string           `yaml:"remediation" json:"remediation"`
+	References  []string         `yaml:"references" json:"references"`
+	Inputs      []Input          `yaml:"inputs" json:"inputs"`
+	Params      map[string]Param `yaml:"params" json:"params,omitempty"`
+	ExplainedBy []string         `yaml:"explained_by" json:"explained_by,omitempty"`
+	// Scope is "host" (default: evaluated once per host) or "cluster"
+	// (evaluated once over all hosts, for problems between nodes).
+	Scope      string            `yaml:"scope" json:"scope,omitempty"`
+	Conditions map[string]string `yaml:"conditions" json:"conditions"`
 
 	File      string         `yaml:"-" json:"file"`
 	condLines map[string]int // YAML line of each condition, for error positions
@@ -110,6 +113,9 @@ func (r *Rule) validate() error {
 	}
 	if !contains(Severities, r.Severity) {
 		return fail("rule %s: severity %q is not one of %s", r.ID, r.Severity, strings.Join(Severities, ", "))
+	}
+	if r.Scope != "" && r.Scope != "host" && r.Scope != "cluster" {
+		return fail("rule %s: scope %q is not host or cluster", r.ID, r.Scope)
 	}
 	if len(r.Conditions) == 0 {
 		return fail("rule %s has no conditions", r.ID)

@@ -221,3 +221,30 @@ func bundleYear(arts []*artifact.Artifact) int {
 	}
 	return 0
 }
+
+// Merge joins several hosts' facts into one view for rules that look
+// across hosts (the same VIP on two nodes). Sysctls are not merged: a
+// cluster-wide rule must not read one node's setting as everyone's.
+func Merge(name string, hosts []*Host) *Host {
+	m := &Host{Name: name, kinds: map[artifact.Kind]int{}}
+	for _, h := range hosts {
+		for k, n := range h.kinds {
+			if k != artifact.KindSysctl {
+				m.kinds[k] += n
+			}
+		}
+		m.Counters = append(m.Counters, h.Counters...)
+		m.Rulesets = append(m.Rulesets, h.Rulesets...)
+		m.IPVS = append(m.IPVS, h.IPVS...)
+		m.Sockets = append(m.Sockets, h.Sockets...)
+		m.Addresses = append(m.Addresses, h.Addresses...)
+		m.Routes = append(m.Routes, h.Routes...)
+		m.Conntrack = append(m.Conntrack, h.Conntrack...)
+		m.Logs = append(m.Logs, h.Logs...)
+		m.Keepalived = append(m.Keepalived, h.Keepalived...)
+		m.System = append(m.System, h.System...)
+		m.Processes = append(m.Processes, h.Processes...)
+		m.Captures = append(m.Captures, h.Captures...)
+	}
+	return m
+}
