@@ -14,6 +14,7 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
+	"github.com/nettriage/nettriage/analyzer/counterdict"
 	"github.com/nettriage/nettriage/analyzer/derive"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/source"
@@ -198,5 +199,10 @@ func (rs *RuleSet) RulesReading(name string) []string {
 	return ids
 }
 
-// counterMeaning is replaced by the counter dictionary's lookup.
-var counterMeaning = func(string) string { return "" }
+// counterMeaning is the counter dictionary's one-line meaning.
+func counterMeaning(name string) string {
+	if e, ok := counterdict.Lookup(name); ok {
+		return e.Meaning
+	}
+	return ""
+}

@@ -230,6 +230,11 @@ func TestRulesExplainVersion(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PAWSPassive") || !strings.Contains(out, "min_drops") {
 		t.Fatalf("explain: %d %s", code, out)
 	}
+	out, _, code = run(t, nil, "explain", "TcpExtPAWSPassive")
+	if code != 0 || !strings.Contains(out, "TcpExt.PAWSPassive") || !strings.Contains(out, "LINUX_MIB_PAWSPASSIVEREJECTED") ||
+		!strings.Contains(out, "tw-recycle-nat") || !strings.Contains(out, "time stamp") {
+		t.Fatalf("explain counter: %d %s", code, out)
+	}
 	_, _, code = run(t, nil, "explain", "no-such-rule")
 	if code != 2 {
 		t.Errorf("explain unknown: exit %d", code)

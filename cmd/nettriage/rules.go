@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nettriage/nettriage/analyzer/counterdict"
 	"github.com/nettriage/nettriage/analyzer/engine"
 )
 
@@ -43,14 +45,18 @@ func rulesCmd() *cobra.Command {
 func explainCmd() *cobra.Command {
 	var dir string
 	cmd := &cobra.Command{
-		Use:   "explain RULE-ID",
-		Short: "Explain a rule: mechanism, fix, references, inputs and thresholds",
+		Use:   "explain RULE-ID | COUNTER",
+		Short: "Explain a rule (mechanism, fix, thresholds) or a kernel counter (TcpExt.PAWSPassive, TcpExtListenDrops, ListenDrops)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rs, _ := loadRules(dir)
 			r, ok := rs.Get(args[0])
 			if !ok {
-				return &exitError{2, fmt.Sprintf("no rule %q; see `nettriage rules`", args[0])}
+				if e, ok := counterdict.Lookup(args[0]); ok {
+					explainCounter(cmd.OutOrStdout(), e, rs)
+					return nil
+				}
+				return &exitError{2, fmt.Sprintf("no rule or counter %q; see `nettriage rules`", args[0])}
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s — %s\nseverity: %s\n\n%s\n\n", r.ID, r.Title, r.Severity, strings.TrimSpace(r.Summary))
@@ -80,4 +86,27 @@ func explainCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dir, "rules", "", "directory of extra rule files")
 	return cmd
+}
+
+func explainCounter(w io.Writer, e *counterdict.Entry, rs *engine.RuleSet) {
+	fmt.Fprintf(w, "%s  (%s)\n\n%s\n", e.Name, e.MIB, e.Meaning)
+	if e.Kernels != "" || e.Removed {
+		fmt.Fprintf(w, "\nkernels: %s", e.Kernels)
+		if e.Removed {
+			fmt.Fprint(w, " (no longer exported by current kernels)")
+		}
+		fmt.Fprintln(w)
+	}
+	if len(e.Sentences) > 0 {
+		fmt.Fprintln(w, "\nnetstat -s prints it as:")
+		for _, s := range e.Sentences {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	if e.DocRef != "" {
+		fmt.Fprintf(w, "\ndocumentation: %s\n", e.DocRef)
+	}
+	if ids := rs.RulesReading(e.Name); len(ids) > 0 {
+		fmt.Fprintf(w, "\nrules that read it: %s\n", strings.Join(ids, ", "))
+	}
 }
