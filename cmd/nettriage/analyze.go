@@ -15,6 +15,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
 	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
 )
 
@@ -25,6 +26,7 @@ type analyzeFlags struct {
 	tz       string
 	year     int
 	verbose  bool
+	redact   bool
 	limits   artifact.Limits
 }
 
@@ -45,7 +47,8 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.format, "format", "text", "output format: text or json")
+	f.StringVar(&fl.format, "format", "text", "output format: text, json or markdown")
+	f.BoolVar(&fl.redact, "redact", false, "replace IP and MAC addresses, host and user names with consistent pseudonyms in the report")
 	f.StringVar(&fl.rulesDir, "rules", "", "directory of extra rule files (*.yaml); a rule with a built-in id replaces it")
 	f.StringVar(&fl.failOn, "fail-on", "", "exit 1 when a finding of this severity or worse is reported (critical, warning, info)")
 	f.StringVar(&fl.tz, "tz", "UTC", "time zone of syslog timestamps, which carry none (e.g. Asia/Shanghai)")
@@ -58,8 +61,8 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 }
 
 func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
-	if fl.format != "text" && fl.format != "json" {
-		return &exitError{2, fmt.Sprintf("unknown --format %q (want text or json)", fl.format)}
+	if fl.format != "text" && fl.format != "json" && fl.format != "markdown" {
+		return &exitError{2, fmt.Sprintf("unknown --format %q (want text, json or markdown)", fl.format)}
 	}
 	if fl.failOn != "" && severityRank(fl.failOn) < 0 {
 		return &exitError{2, fmt.Sprintf("unknown --fail-on %q (want critical, warning or info)", fl.failOn)}
@@ -86,6 +89,9 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 		Version: version,
 	})
 
+	if fl.redact {
+		rep = redact.New(nil).Report(rep)
+	}
 	out := cmd.OutOrStdout()
 	if len(arts) == 0 && len(inputs) == 0 {
 		// Nothing was read at all: say why on stderr, no report.
@@ -97,6 +103,8 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 	switch fl.format {
 	case "json":
 		err = report.JSON(out, rep)
+	case "markdown":
+		err = report.Markdown(out, rep)
 	default:
 		err = report.Text(out, rep, report.TextOptions{Color: useColor(out), Verbose: fl.verbose})
 	}

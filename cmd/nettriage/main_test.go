@@ -263,3 +263,38 @@ func TestBrokenRuleFileIsReportedNotFatal(t *testing.T) {
 		t.Fatalf("broken rule not reported with file:line, or other rules did not run: %+v", r.Errors)
 	}
 }
+
+// TestRedactAllFormats checks that --redact leaves no original address or
+// host name in any output format, and that the diagnosis survives it.
+func TestRedactAllFormats(t *testing.T) {
+	session := "../../samples/vip-nodeport-local-race/positive/node-1-session.txt"
+	originals := []string{"10.20.0.3", "10.20.0.6", "10.233.65.134", "10.233.66.21", "node-1"}
+	for _, format := range []string{"json", "text", "markdown"} {
+		out, stderr, code := run(t, nil, "analyze", "--redact", "--format", format, session)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		for _, o := range originals {
+			if strings.Contains(out, o) {
+				t.Errorf("%s output still contains %q", format, o)
+			}
+		}
+		if !strings.Contains(out, "vip-nodeport-local-race") {
+			t.Errorf("%s: finding lost by redaction", format)
+		}
+	}
+	out, _, _ := run(t, nil, "analyze", "--redact", "--format", "json", session)
+	r := decode(t, out)
+	for _, f := range r.Findings {
+		if f.Rule == "vip-nodeport-local-race" && f.Confidence != "confirmed" {
+			t.Errorf("confidence changed by redaction: %s", f.Confidence)
+		}
+	}
+}
+
+func TestMarkdownFormat(t *testing.T) {
+	out, _, code := run(t, nil, "analyze", "--format", "markdown", "../../samples/tw-recycle-nat/positive")
+	if code != 0 || !strings.Contains(out, "tw-recycle-nat") || !strings.Contains(out, "```") || !strings.Contains(out, "net.ipv4.tcp_tw_recycle = 1") {
+		t.Fatalf("markdown: %d\n%s", code, out)
+	}
+}
