@@ -282,7 +282,7 @@ func VirtualServerAddrs(h *facts.Host) map[string]source.Ref {
 }
 
 // KeepalivedStrictChecks lists health checks that give up after at most
-// maxRetry attempts.
+// maxRetry retries of a failed check.
 func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
 	var out []Observation
 	for _, c := range h.Keepalived {
@@ -290,7 +290,7 @@ func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
 			for _, rs := range vs.Reals {
 				for _, ck := range rs.Checks {
 					// nb_get_retry inside TCP_CHECK is ignored by keepalived 2.x,
-					// which then uses its default of one attempt.
+					// which then uses its default of one retry.
 					if ck.Retry > maxRetry || (!ck.HasRetry && ck.RetryKey != "nb_get_retry") {
 						continue
 					}
@@ -301,7 +301,7 @@ func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
 					if r, ok := ck.Lines["connect_timeout"]; ok {
 						refs = append(refs, r)
 					}
-					out = append(out, obs(fmt.Sprintf("%s on %s gives up after %d attempt(s)", ck.Type, rs.Addr, ck.Retry), refs...))
+					out = append(out, obs(fmt.Sprintf("%s on %s gives up after %d retry(ies)", ck.Type, rs.Addr, ck.Retry), refs...))
 				}
 			}
 		}
