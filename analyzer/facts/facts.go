@@ -97,6 +97,12 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 	}
 	out := make([]*Host, 0, len(hosts))
 	for _, h := range hosts {
+		// Snapshots spread over files (netstat.1, netstat.2, paste#3,
+		// paste#10) are in time order by name, whatever order the
+		// inputs came in; snapshots inside one file keep their order.
+		sort.SliceStable(h.Counters, func(i, j int) bool {
+			return naturalLess(h.Counters[i].Artifact, h.Counters[j].Artifact)
+		})
 		out = append(out, h)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

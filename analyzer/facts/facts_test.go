@@ -47,3 +47,12 @@ func TestBundleYear(t *testing.T) {
 		}
 	}
 }
+
+func TestNaturalLess(t *testing.T) {
+	ordered := []string{"netstat", "netstat.1", "netstat.2", "netstat.10", "paste#3 x", "paste#10 x"}
+	for i := 0; i+1 < len(ordered); i++ {
+		if !naturalLess(ordered[i], ordered[i+1]) || naturalLess(ordered[i+1], ordered[i]) {
+			t.Errorf("%q < %q", ordered[i], ordered[i+1])
+		}
+	}
+}
