@@ -87,6 +87,16 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 			}
 			return c.Value
 		},
+		Rising: func(name string) any {
+			c, ok := derive.Moved(h, name)
+			if !ok || c.SinceBoot {
+				return nil // one snapshot: a total since boot says nothing about now
+			}
+			for _, r := range c.Refs {
+				rec.Ref(r, c.Note)
+			}
+			return c.Value
+		},
 		Snapshots: func() int { return len(h.Counters) },
 		Running: func(name string) int {
 			n := 0

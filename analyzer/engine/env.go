@@ -27,6 +27,7 @@ type Env struct {
 	KernelBefore func(major, minor int) any `expr:"kernel_before"`
 	Counter      func(name string) any      `expr:"counter"`
 	Moved        func(name string) any      `expr:"moved"`
+	Rising       func(name string) any      `expr:"rising"`
 	Snapshots    func() int                 `expr:"snapshots"`
 	Running      func(name string) int      `expr:"running"`
 
