@@ -172,11 +172,6 @@ func eventObservations(evs []*logs.Event, note string) []Observation {
 	return out
 }
 
-// IPVSServiceDeletes lists logged deletions of IPVS virtual services.
-func IPVSServiceDeletes(h *facts.Host) []Observation {
-	return eventObservations(events(h, logs.KindIPVSDelService), "IPVS virtual service deleted")
-}
-
 // IPVSDeleteBursts finds separate bursts of logged service deletions: runs
 // of at least min deletions within window of each other's start. One burst
 // is what deleting a namespace looks like; bursts that repeat are churn.
@@ -307,11 +302,6 @@ func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
 		}
 	}
 	return out
-}
-
-// KeepalivedCheckFailures lists logged health-check failures.
-func KeepalivedCheckFailures(h *facts.Host) []Observation {
-	return eventObservations(events(h, logs.KindKeepalivedFail), "keepalived health check failed")
 }
 
 // KeepalivedFlaps finds real servers that keepalived removed from a

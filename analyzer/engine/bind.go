@@ -124,27 +124,7 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 			}
 			return float64(n)
 		},
-		LocalOnlyNodePorts: func() int { return record(derive.LocalOnlyNodePorts(h)) },
-		ConntrackInvalidDelta: func() float64 {
-			d, _, obs, ok := derive.ConntrackStat(h, "invalid")
-			if ok && d > 0 {
-				for _, o := range obs {
-					o.Note = fmt.Sprintf("conntrack invalid rose by %.0f", d)
-					record([]derive.Observation{o})
-				}
-			}
-			return d
-		},
-		ConntrackInvalidTotal: func() float64 {
-			_, t, obs, ok := derive.ConntrackStat(h, "invalid")
-			if ok {
-				for _, o := range obs {
-					o.Note = fmt.Sprintf("conntrack invalid total %.0f", t)
-					record([]derive.Observation{o})
-				}
-			}
-			return t
-		},
+		LocalOnlyNodePorts:       func() int { return record(derive.LocalOnlyNodePorts(h)) },
 		ConntrackWindowLogs:      func() int { return record(derive.ConntrackWindowLogs(h)) },
 		UnnatedNodePortConntrack: func() int { return record(derive.UnnatedNodePortConntrack(h)) },
 		IPVSServices: func() int {
@@ -165,9 +145,8 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 			rec.Ref(ref, fmt.Sprintf("IPVS TCP idle timeout %d s", t))
 			return float64(t)
 		},
-		IPVSServiceDeletes: func() int { return record(derive.IPVSServiceDeletes(h)) },
-		IPVSDeleteBursts:   func(w, m float64) int { return record(derive.IPVSDeleteBursts(h, secs(w), int(m))) },
-		IPVSReadded:        func() int { return record(derive.IPVSReadded(h)) },
+		IPVSDeleteBursts: func(w, m float64) int { return record(derive.IPVSDeleteBursts(h, secs(w), int(m))) },
+		IPVSReadded:      func() int { return record(derive.IPVSReadded(h)) },
 		KeepalivedVIPs: func() int {
 			vips := derive.VIPs(h)
 			for i, v := range vips {
@@ -177,10 +156,9 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 			}
 			return len(vips)
 		},
-		KeepalivedStrict:   func(m float64) int { return record(derive.KeepalivedStrictChecks(h, int(m))) },
-		KeepalivedFlaps:    func(d float64) int { return record(derive.KeepalivedFlaps(h, secs(d))) },
-		KeepalivedFailures: func() int { return record(derive.KeepalivedCheckFailures(h)) },
-		Events:             func(kind string) int { return record(derive.LogEvents(h, kind)) },
+		KeepalivedStrict: func(m float64) int { return record(derive.KeepalivedStrictChecks(h, int(m))) },
+		KeepalivedFlaps:  func(d float64) int { return record(derive.KeepalivedFlaps(h, secs(d))) },
+		Events:           func(kind string) int { return record(derive.LogEvents(h, kind)) },
 		ConntrackStatDelta: func(field string) float64 {
 			d, _, obs, ok := derive.ConntrackStat(h, field)
 			if ok && d > 0 {

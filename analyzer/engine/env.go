@@ -38,22 +38,18 @@ type Env struct {
 	LocalOnlyNodePorts func() int `expr:"local_only_nodeports"`
 
 	// Conntrack.
-	ConntrackInvalidDelta    func() float64 `expr:"conntrack_invalid_delta"`
-	ConntrackInvalidTotal    func() float64 `expr:"conntrack_invalid_total"`
-	ConntrackWindowLogs      func() int     `expr:"conntrack_window_logs"`
-	UnnatedNodePortConntrack func() int     `expr:"unnated_nodeport_conntrack"`
+	ConntrackWindowLogs      func() int `expr:"conntrack_window_logs"`
+	UnnatedNodePortConntrack func() int `expr:"unnated_nodeport_conntrack"`
 
 	// IPVS and keepalived.
-	IPVSServices       func() int                    `expr:"ipvs_services"`
-	IPVSEmptyServices  func() int                    `expr:"ipvs_empty_services"`
-	IPVSTCPTimeout     func() any                    `expr:"ipvs_tcp_timeout"`
-	IPVSServiceDeletes func() int                    `expr:"ipvs_service_deletes"`
-	IPVSDeleteBursts   func(window, min float64) int `expr:"ipvs_delete_bursts"`
-	IPVSReadded        func() int                    `expr:"ipvs_readded"`
-	KeepalivedVIPs     func() int                    `expr:"keepalived_vips"`
-	KeepalivedStrict   func(maxRetry float64) int    `expr:"keepalived_strict_checks"`
-	KeepalivedFlaps    func(maxDown float64) int     `expr:"keepalived_flaps"`
-	KeepalivedFailures func() int                    `expr:"keepalived_check_failures"`
+	IPVSServices      func() int                    `expr:"ipvs_services"`
+	IPVSEmptyServices func() int                    `expr:"ipvs_empty_services"`
+	IPVSTCPTimeout    func() any                    `expr:"ipvs_tcp_timeout"`
+	IPVSDeleteBursts  func(window, min float64) int `expr:"ipvs_delete_bursts"`
+	IPVSReadded       func() int                    `expr:"ipvs_readded"`
+	KeepalivedVIPs    func() int                    `expr:"keepalived_vips"`
+	KeepalivedStrict  func(maxRetry float64) int    `expr:"keepalived_strict_checks"`
+	KeepalivedFlaps   func(maxDown float64) int     `expr:"keepalived_flaps"`
 
 	// Generic accessors for catalog rules.
 	Events             func(kind string) int      `expr:"events"`

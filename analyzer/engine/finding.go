@@ -49,16 +49,7 @@ type Recorder struct {
 }
 
 // Ref records a line reference with a note.
-func (r *Recorder) Ref(ref source.Ref, note string) {
-	if r == nil || ref.Artifact == "" {
-		return
-	}
-	end := ref.EndLine
-	if end < ref.Line {
-		end = ref.Line
-	}
-	r.Add(Evidence{Artifact: ref.Artifact, Line: ref.Line, EndLine: end, Text: ref.Text, Note: note})
-}
+func (r *Recorder) Ref(ref source.Ref, note string) { r.RefAt(ref, note, time.Time{}) }
 
 // RefAt records a line reference for an event that happened at t (zero
 // when unknown); times are written in RFC 3339, UTC.

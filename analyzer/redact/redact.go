@@ -126,16 +126,7 @@ func (r *Redactor) addHost(name string) {
 	if strings.EqualFold(short, "localhost") {
 		return
 	}
-	p, ok := r.hosts[short]
-	if !ok {
-		p, ok = r.hosts[strings.ToLower(short)]
-	}
-	if !ok {
-		r.nhosts++
-		p = fmt.Sprintf("host-%d", r.nhosts)
-	}
-	r.hosts[short] = p
-	r.hosts[strings.ToLower(short)] = p
+	pseudonym(r.hosts, &r.nhosts, "host", short)
 	if domain != "" {
 		r.addDomain(domain)
 	}
@@ -161,17 +152,23 @@ func (r *Redactor) AddUser(name string) {
 	if name == "" || name == "root" || !validName(name) {
 		return
 	}
-	p, ok := r.users[name]
-	if !ok {
-		p, ok = r.users[strings.ToLower(name)]
-	}
-	if !ok {
-		r.nusers++
-		p = fmt.Sprintf("user-%d", r.nusers)
-	}
-	r.users[name] = p
-	r.users[strings.ToLower(name)] = p
+	pseudonym(r.users, &r.nusers, "user", name)
 	r.names = nil
+}
+
+// pseudonym gives name (and its lower-case form) the pseudonym it already
+// has in table, or the next "kind-N".
+func pseudonym(table map[string]string, n *int, kind, name string) {
+	p, ok := table[name]
+	if !ok {
+		p, ok = table[strings.ToLower(name)]
+	}
+	if !ok {
+		*n++
+		p = fmt.Sprintf("%s-%d", kind, *n)
+	}
+	table[name] = p
+	table[strings.ToLower(name)] = p
 }
 
 func validName(s string) bool {
