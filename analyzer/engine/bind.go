@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/derive"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/system"
@@ -31,12 +30,7 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 	secs := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 	return Env{
 		Params: params,
-		Has: func(kind string) bool {
-			if kind == "iptables" {
-				return h.Has(artifact.KindIptables) || h.Has(artifact.KindNftables)
-			}
-			return h.Has(artifact.Kind(kind))
-		},
+		Has:    func(kind string) bool { return hasKind(h, kind) },
 		Sysctl: func(key string) any {
 			if h.Sysctl == nil {
 				return nil
