@@ -1,0 +1,509 @@
+package pcap
+
+import (
+	"net/netip"
+	"sort"
+	"time"
+)
+
+// Limits on what one analysis keeps, so memory follows the number of
+// concurrent flows and never the number of packets.
+const (
+	defaultMaxFlows = 65536 // flows tracked at once
+	maxRetained     = 20000 // unusual flows kept with their packet lists
+	maxEvents       = 100000
+	maxNAT          = 1024
+	maxPairs        = 65536
+	copySlots       = 1 << 16
+)
+
+// aliasRef sends packets of a translated 4-tuple to the flow whose copies
+// revealed the translation.
+type aliasRef struct {
+	flow int32
+	id   int
+	src  [16]byte // the translated tuple's endpoint that maps to side d of the flow
+	port uint16
+	d    int
+}
+
+// portKey indexes live flows by one endpoint and the peer's port (0 for
+// "any peer port"), to find the flow an un-NATed twin continues.
+type portKey struct {
+	addr        [16]byte
+	port, rport uint16
+}
+
+type pairTS struct {
+	ts uint32
+	t  int64
+}
+
+type natEntry struct {
+	after   dirKey
+	v6      bool
+	packets int
+	frame   int
+}
+
+// tracker is the state of one streaming analysis.
+type tracker struct {
+	c        *Capture
+	maxFlows int
+
+	flows []flow
+	free  []int32
+	index map[flowKey]int32
+	alias map[flowKey]aliasRef
+	ports map[portKey]int32
+	ids   int
+
+	pairs   map[SourcePair]pairTS // last timestamp seen from a client to a server, for PAWS
+	copies  []copyEntry
+	nat     map[dirKey]*natEntry
+	natDirs map[dirKey]uint8 // 1: originals were translated; 2: seen only as translated copies
+	ifaces  map[int64]bool
+
+	hangs    []Hang
+	lastT    int64
+	lastFlag int // last frame reported as untranslated, to report a packet once
+	scratch  []int64
+}
+
+func newTracker(c *Capture, maxFlows int) *tracker {
+	if maxFlows <= 0 {
+		maxFlows = defaultMaxFlows
+	}
+	return &tracker{c: c, maxFlows: maxFlows, index: map[flowKey]int32{}, alias: map[flowKey]aliasRef{},
+		ports: map[portKey]int32{}, pairs: map[SourcePair]pairTS{}, copies: make([]copyEntry, copySlots),
+		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{}}
+}
+
+// packet processes one decoded TCP segment.
+func (t *tracker) packet(p *packet) {
+	if p.t < t.lastT {
+		t.c.OutOfOrder++
+	} else {
+		t.lastT = p.t
+	}
+	t.ifaces[p.iface] = true
+	if e := t.copyOf(p); e != nil {
+		t.sawCopy(p, e)
+		return
+	}
+	key, d := keyOf(p)
+	idx, ok := t.index[key]
+	if ok && p.flags&(flagSYN|flagACK) == flagSYN {
+		f := &t.flows[idx]
+		if s := &f.side[d]; s.synSeen && p.seq != s.isn && (f.closed != 0 || f.synack) {
+			t.finalize(idx)
+			idx = t.newFlow(key, p)
+			t.flows[idx].reused = true
+			t.step(idx, p, d, notePortReuse)
+			return
+		}
+	}
+	var extra uint16
+	if !ok {
+		if a, found := t.alias[key]; found && t.flows[a.flow].live && t.flows[a.flow].id == a.id {
+			idx, ok = a.flow, true
+			d = a.d
+			if p.src != a.src || p.sport != a.port {
+				d = 1 - a.d
+			}
+			if t.natDirs[dirOf(p)]&2 != 0 {
+				extra |= noteUntranslated
+				t.untranslated(p, idx, false)
+			}
+		}
+	}
+	if !ok {
+		tw, isTwin := t.twinCheck(p)
+		idx = t.newFlow(key, p)
+		if isTwin {
+			f := &t.flows[idx]
+			f.twinOf, tw.TwinFlow = tw.Flow, f.id
+			if len(t.c.Twins) < maxEvents {
+				t.c.Twins = append(t.c.Twins, tw)
+			}
+		}
+	}
+	t.step(idx, p, d, extra)
+}
+
+// step runs the TCP analysis of one packet on flow idx (side d sent it).
+func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
+	f := &t.flows[idx]
+	wasClosed := f.closed
+	notes := f.track(p, d) | extra
+	if f.packets == 0 {
+		f.first, f.firstFrame = p.t, p.frame
+	}
+	f.packets++
+	f.last, f.lastFrame = p.t, p.frame
+	if f.twinOf != 0 {
+		notes |= noteTwin
+	}
+	f.record(p, d, notes)
+	t.storeCopy(p, idx)
+
+	// PAWS: remember the client's timestamp when a connection closes, and
+	// compare a new SYN's TSval with it.
+	if p.flags&flagSYN != 0 && p.flags&flagACK == 0 && p.hasTS && f.side[d].syns == 1 {
+		pair := SourcePair{toAddr(p.src, p.v6), toAddr(p.dst, p.v6)}
+		if prev, ok := t.pairs[pair]; ok && seqAfter(prev.ts, p.tsval) {
+			f.tsRegress, f.tsBehind, f.tsAge = true, prev.ts-p.tsval, p.t-prev.t
+		}
+	}
+	if wasClosed == 0 && f.closed != 0 && f.client >= 0 {
+		c := &f.side[f.client]
+		if c.hasTS {
+			t.rememberTS(SourcePair{toAddr(addrOf(f, f.client), f.v6), toAddr(addrOf(f, 1-f.client), f.v6)}, c.lastTS, p.t)
+		}
+	}
+	if p.flags&(flagSYN|flagACK) == flagSYN|flagACK && f.side[d].syns == 1 && f.client >= 0 {
+		pair := SourcePair{toAddr(addrOf(f, f.client), f.v6), toAddr(addrOf(f, 1-f.client), f.v6)}
+		if t.c.Answered == nil {
+			t.c.Answered = map[SourcePair]int{}
+		}
+		if len(t.c.Answered) < maxPairs {
+			t.c.Answered[pair]++
+		}
+	}
+}
+
+func addrOf(f *flow, i int) [16]byte {
+	if i == 0 {
+		return f.key.a
+	}
+	return f.key.b
+}
+
+func (t *tracker) rememberTS(pair SourcePair, ts uint32, now int64) {
+	if len(t.pairs) >= maxPairs {
+		for k, v := range t.pairs {
+			if now-v.t > 60*int64(time.Second) {
+				delete(t.pairs, k)
+			}
+		}
+		if len(t.pairs) >= maxPairs {
+			clear(t.pairs)
+		}
+	}
+	t.pairs[pair] = pairTS{ts, now}
+}
+
+// newFlow starts tracking a connection, evicting idle flows when the table
+// is full.
+func (t *tracker) newFlow(key flowKey, p *packet) int32 {
+	if len(t.index) >= t.maxFlows {
+		t.evict(p.t)
+	}
+	var idx int32
+	if n := len(t.free); n > 0 {
+		idx = t.free[n-1]
+		t.free = t.free[:n-1]
+	} else {
+		t.flows = append(t.flows, flow{})
+		idx = int32(len(t.flows) - 1)
+	}
+	t.ids++
+	t.c.FlowCount++
+	t.flows[idx] = flow{key: key, v6: p.v6, live: true, id: t.ids, client: -1}
+	f := &t.flows[idx]
+	f.side[0].wscale, f.side[1].wscale = -1, -1
+	t.index[key] = idx
+	for _, k := range [...]portKey{{key.a, key.pa, key.pb}, {key.b, key.pb, key.pa}, {key.a, key.pa, 0}, {key.b, key.pb, 0}} {
+		// The first live flow keeps an endpoint, so a twin does not hide
+		// the flow it continues.
+		if old, taken := t.ports[k]; !taken || !t.flows[old].live {
+			t.ports[k] = idx
+		}
+	}
+	return idx
+}
+
+// evict frees a quarter of the table: closed flows first, then the ones
+// idle longest. Evicting an open flow is counted, because a later packet
+// of it will look like a new flow.
+func (t *tracker) evict(now int64) {
+	target := t.maxFlows / 4
+	freed := 0
+	for _, idx := range t.index {
+		if t.flows[idx].closed != 0 && freed < target {
+			t.finalize(idx)
+			freed++
+		}
+	}
+	if freed >= target {
+		return
+	}
+	t.scratch = t.scratch[:0]
+	for _, idx := range t.index {
+		t.scratch = append(t.scratch, t.flows[idx].last)
+	}
+	sort.Slice(t.scratch, func(i, j int) bool { return t.scratch[i] < t.scratch[j] })
+	cut := t.scratch[min(target-freed, len(t.scratch)-1)]
+	for _, idx := range t.index {
+		if t.flows[idx].last <= cut && freed < target {
+			t.finalize(idx)
+			t.c.EvictedFlows++
+			freed++
+		}
+	}
+}
+
+// twinCheck looks at the first packet of a new flow: if another live flow
+// has the same port pair on one endpoint, a different peer address, and
+// this packet continues its sequence space, the packet is that flow's
+// un-NATed twin.
+func (t *tracker) twinCheck(p *packet) (tw Twin, found bool) {
+	if p.flags&flagSYN != 0 {
+		return tw, false
+	}
+	try := func(local [16]byte, lport, rport uint16, toLocal bool) bool {
+		fi, ok := t.ports[portKey{local, lport, rport}]
+		if !ok {
+			return false
+		}
+		f := &t.flows[fi]
+		if !f.live || f.twinOf != 0 {
+			return false
+		}
+		ls := 0
+		if f.key.b == local && f.key.pb == lport {
+			ls = 1
+		}
+		a, b := &f.side[ls], &f.side[1-ls]
+		peer := addrOf(f, 1-ls)
+		remote := p.src
+		if !toLocal {
+			remote = p.dst
+		}
+		if remote == peer || !a.nxtKnown || !b.nxtKnown {
+			return false
+		}
+		const near = 1 << 26 // 64 MB: far beyond any window, a tiny slice of the 4 GB space
+		var behind, ahead int64
+		if toLocal {
+			// From the peer's real address: its seq must be in b's space
+			// and its ACK in a's.
+			if abs(seqDist(p.seq, b.nxt)) > near {
+				return false
+			}
+			if p.flags&flagACK != 0 && (seqAfter(p.ack, a.nxt+1) || seqDist(a.nxt, p.ack) > near) {
+				return false
+			}
+			end := p.seq + uint32(p.plen)
+			if p.flags&flagFIN != 0 {
+				end++
+			}
+			if a.ackKnown {
+				if d := seqDist(a.ack, end); d > 0 {
+					behind = d
+				}
+				if f.scaleKnown() && a.lastWin > 0 {
+					if d := seqDist(end, a.ack+uint32(a.lastWin)<<uint(a.wscale)); d > 0 {
+						ahead = d
+					}
+				}
+			}
+		} else if abs(seqDist(p.seq, a.nxt)) > near {
+			return false // from the local endpoint: its seq must be in a's space
+		}
+		f.notable = true
+		tw = Twin{Flow: f.id, Frame: p.frame, Time: time.Unix(0, p.t).UTC(),
+			From: addrPort(p.src, p.sport, p.v6), To: addrPort(p.dst, p.dport, p.v6), Peer: f.addr(1 - ls),
+			PortsMatch: rport != 0, Behind: behind, Ahead: ahead, Window: a.maxWin}
+		return true
+	}
+	for _, rp := range [2]uint16{p.sport, 0} {
+		if try(p.dst, p.dport, rp, true) {
+			return tw, true
+		}
+	}
+	for _, rp := range [2]uint16{p.dport, 0} {
+		if try(p.src, p.sport, rp, false) {
+			return tw, true
+		}
+	}
+	return tw, false
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// finalize stops tracking a flow and keeps what the measurements need.
+func (t *tracker) finalize(idx int32) {
+	f := &t.flows[idx]
+	if !f.live {
+		return
+	}
+	f.live = false
+	delete(t.index, f.key)
+	for _, k := range [...]portKey{{f.key.a, f.key.pa, f.key.pb}, {f.key.b, f.key.pb, f.key.pa}, {f.key.a, f.key.pa, 0}, {f.key.b, f.key.pb, 0}} {
+		if t.ports[k] == idx {
+			delete(t.ports, k)
+		}
+	}
+	t.free = append(t.free, idx)
+	t.events(f)
+}
+
+// events turns a finished flow into measurements, and keeps the flow
+// itself when anything in it was unusual.
+func (t *tracker) events(f *flow) {
+	ci := f.clientSide()
+	c, s := &f.side[ci], &f.side[1-ci]
+	client, server := f.addr(ci), f.addr(1-ci)
+	at := func(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+	interesting := f.notable || f.twinOf != 0 || f.reused || f.closed == 2 || f.gap >= int64(10*time.Second)
+
+	if f.clientSeen && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
+		interesting = true
+		u := UnansweredSYN{Flow: f.id, Client: client, Server: server, Frame: f.firstFrame, LastFrame: f.lastFrame,
+			Time: at(f.first), Retrans: c.syns - 1, RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
+			Regressed: f.tsRegress}
+		if f.tsRegress {
+			u.TSBehind, u.TSAge = f.tsBehind, float64(f.tsAge)/1e9
+		}
+		t.c.UnansweredSYNs = append(t.c.UnansweredSYNs, u)
+		if c.syns > 1 && len(t.c.Stalls) < maxEvents {
+			t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(f.first),
+				Frame: f.firstFrame, Kind: "syn", Retrans: c.syns - 1, PAWS: f.tsRegress})
+		}
+	}
+	for i := range f.side {
+		sd := &f.side[i]
+		if sd.stalled && len(t.c.Stalls) < maxEvents {
+			interesting = true
+			t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(sd.stallTime),
+				Frame: sd.stallFrame, Kind: "data", Retrans: sd.retrans, Recovered: sd.recovered})
+		}
+	}
+	// A request the server acknowledged in full and never answered.
+	if c.bytes > 0 && s.bytes == 0 && f.closed == 0 && s.fullAckFrame != 0 && s.fullAckTime >= c.lastDataTime &&
+		len(t.hangs) < maxEvents {
+		interesting = true
+		t.hangs = append(t.hangs, Hang{Flow: f.id, Client: client, Server: server, Protocol: sniff(c.first[:max(c.firstLen, 0)]),
+			Request: int(c.bytes), AckFrame: s.fullAckFrame, AckTime: at(s.fullAckTime), KeepAlives: c.keepAlives})
+	}
+	if f.gap >= int64(time.Second) && c.packets > 0 && s.packets > 0 && len(t.c.Gaps) < maxEvents {
+		out := f.gapOutcome
+		if out == "" {
+			out = "end"
+			if f.gapRetrans > 0 {
+				out = "unanswered"
+			}
+		}
+		t.c.Gaps = append(t.c.Gaps, Gap{Flow: f.id, Client: client, Server: server, Seconds: float64(f.gap) / 1e9,
+			Start: at(f.gapStart), FrameBefore: f.gapBefore, FrameAfter: f.gapAfter, KeepAlives: f.gapKA,
+			Outcome: out, OutcomeFrame: f.gapOutFrame, FromClient: f.gapDir == ci})
+	}
+	if !interesting {
+		return
+	}
+	if len(t.c.Flows) >= maxRetained {
+		t.c.FlowsLeft++
+		return
+	}
+	hs := "none"
+	switch {
+	case f.clientSeen && f.synack && c.ackKnown:
+		hs = "complete"
+	case f.clientSeen && f.synack:
+		hs = "syn-synack"
+	case f.clientSeen:
+		hs = "syn"
+	}
+	out := &Flow{ID: f.id, Client: client, Server: server, ClientKnown: f.clientSeen,
+		Protocol: sniff(c.first[:max(c.firstLen, 0)]), Start: at(f.first), End: at(f.last),
+		FirstFrame: f.firstFrame, LastFrame: f.lastFrame, Handshake: hs, HandshakeRTT: f.hsRTT,
+		PortReused: f.reused, TwinOf: f.twinOf, MaxGap: float64(f.gap) / 1e9,
+		ClientSide: sideStats(c), ServerSide: sideStats(s), Total: f.packets}
+	switch f.closed {
+	case 1:
+		out.Closed = "fin"
+	case 2:
+		out.Closed = "rst"
+	}
+	out.Packets, out.Omitted = f.packetList()
+	t.c.Flows = append(t.c.Flows, out)
+}
+
+func rtoList(s *side) []float64 {
+	out := make([]float64, s.rtoBestN)
+	for i := range out {
+		out[i] = float64(s.rtoBest[i])
+	}
+	return out
+}
+
+func sideStats(s *side) Side {
+	st := Side{Packets: s.packets, Bytes: s.bytes, Retrans: s.retrans + s.spurious, Spurious: s.spurious,
+		FastRetrans: s.fast, OutOfOrder: s.ooo, DupAcks: s.dupAcks, ZeroWindows: s.zeroWins,
+		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: float64(s.maxZero) / 1e9, KeepAlives: s.keepAlives,
+		RSTs: s.rsts, AfterRST: s.afterRST, FirstRST: s.firstRSTFrame, FINs: s.fins, SYNs: s.syns, RTO: rtoList(s),
+		RTTMin: s.rttMin, RTTSamples: s.rttN, OutOfWindow: s.oow, MaxBehind: s.maxBehind, MaxAhead: s.maxAhead,
+		MaxWindow: s.maxWin, TSRegress: s.tsRegress}
+	if s.rttN > 0 {
+		st.RTTAvg = s.rttSum / float64(s.rttN)
+	}
+	if s.firstRSTTime != 0 {
+		st.firstRSTTime = time.Unix(0, s.firstRSTTime).UTC()
+	}
+	return st
+}
+
+// finish finalizes every live flow and completes the measurements that
+// depend on the end of the capture.
+func (t *tracker) finish() {
+	var live []int32
+	for _, idx := range t.index {
+		live = append(live, idx)
+	}
+	sort.Slice(live, func(i, j int) bool { return t.flows[live[i]].id < t.flows[live[j]].id })
+	for _, idx := range live {
+		// A zero window still open at the end counts up to the last packet.
+		for i := range t.flows[idx].side {
+			s := &t.flows[idx].side[i]
+			if s.zeroSince != 0 {
+				s.maxZero = max(s.maxZero, t.lastT-s.zeroSince)
+			}
+		}
+		t.finalize(idx)
+	}
+	c := t.c
+	sort.Slice(c.Flows, func(i, j int) bool { return c.Flows[i].ID < c.Flows[j].ID })
+	for _, h := range t.hangs {
+		h.Wait = c.End.Sub(h.AckTime).Seconds()
+		c.Hangs = append(c.Hangs, h)
+	}
+	for i := range c.Twins {
+		tw := &c.Twins[i]
+		for _, id := range [2]int{tw.TwinFlow, tw.Flow} {
+			if f := c.Flow(id); f != nil {
+				for _, sd := range [2]*Side{&f.ClientSide, &f.ServerSide} {
+					if sd.FirstRST != 0 && sd.FirstRST >= tw.Frame {
+						tw.RSTFrames = append(tw.RSTFrames, sd.FirstRST)
+					}
+				}
+			}
+		}
+		sort.Ints(tw.RSTFrames)
+	}
+	sort.Slice(c.Stalls, func(i, j int) bool { return c.Stalls[i].Time.Before(c.Stalls[j].Time) })
+	for k, e := range t.nat {
+		c.NAT = append(c.NAT, NATMapping{Before: dirString(k, e.v6), After: dirString(e.after, e.v6), Packets: e.packets, Frame: e.frame})
+	}
+	sort.Slice(c.NAT, func(i, j int) bool { return c.NAT[i].Frame < c.NAT[j].Frame })
+	c.Interfaces = len(t.ifaces)
+}
+
+func dirString(k dirKey, v6 bool) string {
+	return netip.AddrPortFrom(toAddr(k.src, v6), k.sport).String() + " > " + netip.AddrPortFrom(toAddr(k.dst, v6), k.dport).String()
+}

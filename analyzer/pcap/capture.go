@@ -1,0 +1,257 @@
+// Package pcap reads packet captures (pcap, pcapng, gzip-compressed either)
+// in one streaming pass and measures what the rules need about TCP: per
+// flow and per endpoint handshakes, retransmissions and their timeouts,
+// windows, idle gaps, resets, un-NATed twins of a flow, copies of one
+// packet seen on several interfaces by `tcpdump -i any`, and requests
+// that were acknowledged but never answered.
+//
+// Memory is bounded by the number of flows tracked at once (Options.MaxFlows)
+// and by the caps on retained flows and events, never by the number of
+// packets. Like the rest of analyzer/, the package does no I/O: it reads
+// from the io.Reader it is given.
+//
+// It returns measurements, never verdicts: which of them amount to a
+// failure mode is decided by the rules.
+package pcap
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Capture is the result of analysing one capture file.
+type Capture struct {
+	Artifact string `json:"artifact"`
+
+	Packets      int       `json:"packets"`     // frames read
+	TCPPackets   int       `json:"tcp_packets"` // frames decoded as TCP over IPv4/IPv6
+	Bytes        int64     `json:"bytes"`       // original frame lengths
+	FlowCount    int       `json:"flows"`       // TCP connections seen
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	LinkTypes    []string  `json:"link_types"`
+	Interfaces   int       `json:"interfaces"` // pcapng interfaces or SLL2 interface indexes seen
+	Truncated    bool      `json:"truncated"`  // the file ends inside a packet or block
+	SnapTrimmed  int       `json:"snaplen_truncated"`
+	OutOfOrder   int       `json:"out_of_order_timestamps"`
+	Drops        int64     `json:"drops"` // from pcapng interface statistics; -1 when unknown
+	Copies       int       `json:"copies"`
+	EvictedFlows int       `json:"evicted_flows"` // open flows dropped from tracking because of the flow cap
+	Notes        []string  `json:"notes"`
+
+	// NAT lists the address translations learnt from pairs of copies of
+	// one packet (same IP ID, sequence numbers and payload) seen before
+	// and after NAT.
+	NAT []NATMapping `json:"nat"`
+
+	// Flows are the retained flows: those with anything unusual, up to a
+	// cap. Measurements refer to them by ID.
+	Flows     []*Flow `json:"-"`
+	FlowsLeft int     `json:"-"` // unusual flows not retained because of the cap
+
+	UnansweredSYNs []UnansweredSYN    `json:"-"`
+	Twins          []Twin             `json:"-"`
+	Stalls         []Stall            `json:"-"`
+	Hangs          []Hang             `json:"-"`
+	Gaps           []Gap              `json:"-"`
+	Answered       map[SourcePair]int `json:"-"` // answered SYNs per client and server address
+
+	byID map[int]*Flow
+}
+
+// Flow returns a retained flow by ID, or nil.
+func (c *Capture) Flow(id int) *Flow {
+	if c.byID == nil {
+		c.byID = make(map[int]*Flow, len(c.Flows))
+		for _, f := range c.Flows {
+			c.byID[f.ID] = f
+		}
+	}
+	return c.byID[id]
+}
+
+// NATMapping is one translation seen by pairing copies of a packet.
+type NATMapping struct {
+	Before  string `json:"before"` // "10.0.0.5:41000 > 10.96.0.10:80" as first seen
+	After   string `json:"after"`  // the same packet on the other interface
+	Packets int    `json:"packets"`
+	Frame   int    `json:"frame"` // first frame of the pair
+}
+
+// Endpoint statistics of one side of a flow.
+type Side struct {
+	Packets      int       `json:"packets"`
+	Bytes        int64     `json:"bytes"` // TCP payload
+	Retrans      int       `json:"retransmissions"`
+	Spurious     int       `json:"spurious_retransmissions"`
+	FastRetrans  int       `json:"fast_retransmissions"`
+	OutOfOrder   int       `json:"out_of_order"`
+	DupAcks      int       `json:"duplicate_acks"`
+	ZeroWindows  int       `json:"zero_windows"`
+	ZeroWinUntil bool      `json:"zero_window_at_end"` // still advertising zero when the capture ends
+	MaxZeroWin   float64   `json:"max_zero_window_seconds"`
+	KeepAlives   int       `json:"keepalives"`
+	RSTs         int       `json:"rsts"`
+	AfterRST     int       `json:"packets_after_own_rst"` // sent after this endpoint's own RST: that RST was forged or injected
+	FirstRST     int       `json:"first_rst_frame"`
+	FINs         int       `json:"fins"`
+	SYNs         int       `json:"syns"`
+	RTO          []float64 `json:"rto_seconds"` // intervals of the longest run of timeouts for one segment
+	RTTMin       float64   `json:"rtt_min_seconds"`
+	RTTAvg       float64   `json:"rtt_avg_seconds"`
+	RTTSamples   int       `json:"rtt_samples"`
+	OutOfWindow  int       `json:"out_of_window"`
+	MaxBehind    int64     `json:"max_behind_bytes"` // how far behind what the peer had acknowledged
+	MaxAhead     int64     `json:"max_ahead_bytes"`  // how far beyond the peer's advertised window
+	MaxWindow    int64     `json:"max_window"`       // largest advertised window, scaled when the scale is known
+	TSRegress    int       `json:"tsval_regressions"`
+
+	firstRSTTime time.Time
+}
+
+// Flow is one TCP connection: its endpoints, what happened in it, and a
+// bounded list of its packets (the first ones, the notable ones and the
+// last ones) for a ladder diagram.
+type Flow struct {
+	ID           int            `json:"id"`
+	Client       netip.AddrPort `json:"client"`
+	Server       netip.AddrPort `json:"server"`
+	ClientKnown  bool           `json:"client_known"` // a SYN showed who opened the connection
+	Protocol     string         `json:"protocol,omitempty"`
+	Start        time.Time      `json:"start"`
+	End          time.Time      `json:"end"`
+	FirstFrame   int            `json:"first_frame"`
+	LastFrame    int            `json:"last_frame"`
+	Handshake    string         `json:"handshake"` // complete, syn, syn-synack, none (started before the capture)
+	HandshakeRTT float64        `json:"handshake_rtt_seconds"`
+	Closed       string         `json:"closed"` // fin, rst, or "" while open
+	PortReused   bool           `json:"port_reused"`
+	TwinOf       int            `json:"twin_of,omitempty"`
+	MaxGap       float64        `json:"max_idle_seconds"`
+	ClientSide   Side           `json:"client_stats"`
+	ServerSide   Side           `json:"server_stats"`
+	Packets      []Packet       `json:"packets"`
+	Omitted      int            `json:"omitted_packets"`
+	Total        int            `json:"total_packets"`
+}
+
+// Packet is one packet of a flow, as drawn in a ladder diagram.
+type Packet struct {
+	Frame int       `json:"frame"`
+	Time  time.Time `json:"time"`
+	Dir   string    `json:"dir"` // ">" client to server, "<" server to client
+	Flags string    `json:"flags"`
+	Seq   uint32    `json:"seq"` // relative to the sender's ISN when the handshake was seen
+	Ack   uint32    `json:"ack"`
+	Len   int       `json:"len"`
+	Win   int       `json:"win"`
+	Notes []string  `json:"notes,omitempty"`
+}
+
+// Summary is a one-line description of a packet in the flow's context.
+func (f *Flow) Summary(p Packet) string {
+	src, dst := f.Client, f.Server
+	if p.Dir == "<" {
+		src, dst = dst, src
+	}
+	s := src.String() + " → " + dst.String() + " [" + p.Flags + "] seq=" + itoa(int64(p.Seq))
+	if p.Flags != "SYN" {
+		s += " ack=" + itoa(int64(p.Ack))
+	}
+	s += " win=" + itoa(int64(p.Win)) + " len=" + itoa(int64(p.Len))
+	for _, n := range p.Notes {
+		s += " (" + n + ")"
+	}
+	return s
+}
+
+// Label names the flow as "client → server".
+func (f *Flow) Label() string { return f.Client.String() + " → " + f.Server.String() }
+
+// SourcePair is a client address and the server address it connects to.
+type SourcePair struct{ Client, Server netip.Addr }
+
+// UnansweredSYN is a connection attempt that never got a SYN-ACK.
+type UnansweredSYN struct {
+	Flow      int
+	Client    netip.AddrPort
+	Server    netip.AddrPort
+	Frame     int // first SYN
+	LastFrame int // last retransmission
+	Time      time.Time
+	Retrans   int // SYN retransmissions
+	RTO       []float64
+	HasTS     bool
+	TSval     uint32
+	TSBehind  uint32  // how far the TSval is below the same client's earlier connection to this server
+	TSAge     float64 // seconds since that earlier connection's timestamp was seen; 0 when no regression
+	Regressed bool
+}
+
+// Twin is a segment from an address that is not the flow's peer but that
+// carries the flow's ports and continues its sequence space: the shape of a
+// reply that skipped reverse NAT. Seen either in a single-interface capture
+// (a second flow with the backend's real address) or in `tcpdump -i any`,
+// where one copy kept its untranslated address while the flow's other
+// packets were translated.
+type Twin struct {
+	Flow         int // the flow the segment belongs to
+	TwinFlow     int // the flow its address puts it in (0 when seen as an untranslated copy)
+	Frame        int
+	Time         time.Time
+	From, To     netip.AddrPort
+	Peer         netip.AddrPort // the flow's real peer, which the segment should have come from
+	PortsMatch   bool
+	Behind       int64 // bytes behind what the receiver had acknowledged; 0 if not behind
+	Ahead        int64 // bytes beyond the receiver's window; 0 if not ahead
+	Window       int64 // the receiver's largest advertised window
+	RSTFrames    []int // RSTs on the flow or its twin after the segment
+	Untranslated bool  // seen as a copy that kept its address (tcpdump -i any)
+	Note         string
+}
+
+// Stall is a flow whose SYN or data went unanswered through retransmissions.
+type Stall struct {
+	Flow      int
+	Server    netip.AddrPort
+	Client    netip.AddrPort
+	Time      time.Time
+	Frame     int
+	Kind      string // "syn" or "data"
+	Retrans   int
+	Recovered bool // the peer answered in the end
+	PAWS      bool // an unanswered SYN whose TSval regressed (explained by PAWS, not by the path)
+}
+
+// Hang is a request the server acknowledged and never answered, with the
+// client still waiting when the capture ends.
+type Hang struct {
+	Flow       int
+	Client     netip.AddrPort
+	Server     netip.AddrPort
+	Protocol   string
+	Request    int // bytes the client sent
+	AckFrame   int // the server's ACK of the request
+	AckTime    time.Time
+	Wait       float64 // seconds from that ACK to the end of the capture
+	KeepAlives int     // client keep-alives during the wait
+}
+
+// Gap is the longest silence in a flow and what happened after it.
+type Gap struct {
+	Flow         int
+	Client       netip.AddrPort
+	Server       netip.AddrPort
+	Seconds      float64
+	Start        time.Time
+	FrameBefore  int
+	FrameAfter   int
+	KeepAlives   int    // keep-alives seen in the flow before the gap
+	Outcome      string // "reset", "unanswered", "answered", "end"
+	OutcomeFrame int
+	FromClient   bool // the client spoke first after the gap
+}
+
+func addrPort(a [16]byte, port uint16, v6 bool) netip.AddrPort {
+	return netip.AddrPortFrom(toAddr(a, v6), port)
+}
