@@ -90,6 +90,7 @@ type member struct {
 	name     string // display name: "node1.tar.xz!sos_commands/kernel/sysctl_-a"
 	path     string // cleaned slash path inside its tree, used for layout decisions
 	data     []byte
+	open     func() (io.ReadCloser, error) // a capture streamed from outside, instead of data
 	size     int64
 	warnings []source.Warning
 }
@@ -139,6 +140,10 @@ func (x *expander) errorf(artifact, format string, args ...any) {
 
 func (x *expander) addInput(in Input) {
 	p := cleanInputPath(in.Name)
+	if in.Open != nil {
+		x.loose.add(&member{name: in.Name, path: p, open: in.Open, size: in.Size})
+		return
+	}
 	x.addBlob(x.loose, in.Name, p, in.Data, 0, false)
 }
 

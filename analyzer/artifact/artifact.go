@@ -7,6 +7,7 @@ package artifact
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -42,6 +43,11 @@ const DefaultHost = "default"
 type Input struct {
 	Name string
 	Data []byte
+	// Open, when set instead of Data, streams a packet capture too large to
+	// hold in memory; the caller (CLI, browser) supplies it, and the
+	// capture analysis reads it once. Size is its length, for progress.
+	Open func() (io.ReadCloser, error)
+	Size int64
 }
 
 // Limits bound what expanding archives may cost. Only bytes produced by
@@ -78,7 +84,9 @@ type Artifact struct {
 	Command string
 	Table   string // iptables table implied by Command ("nat"), "" when the content says
 	Data    []byte // normalised text, or raw bytes for pcap
-	Size    int64  // bytes of the original content Data was made from
+	// Open streams a capture that was not loaded into Data (see Input.Open).
+	Open func() (io.ReadCloser, error)
+	Size int64 // bytes of the original content Data was made from
 	// Warnings are problems with the artifact as a whole (binary content,
 	// truncation).
 	Warnings []source.Warning

@@ -141,6 +141,11 @@ func addProcSys(g *procSysGroup, rel string, m *member) {
 // returns the single artifact it made, if any.
 func (x *expander) typeFile(m *member, host, command string, inSos bool) *Artifact {
 	base := &Artifact{Name: m.name, Host: host, Size: m.size, Warnings: m.warnings}
+	if m.open != nil {
+		base.Kind, base.Open = KindPcap, m.open
+		x.output = append(x.output, base)
+		return base
+	}
 	if len(m.data) == 0 {
 		return nil
 	}

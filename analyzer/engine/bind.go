@@ -189,9 +189,18 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 			record([]derive.Observation{o})
 			return v
 		},
-		LoopbackVIPs:      func() int { return record(derive.LoopbackVIPs(h)) },
-		QueuedSockets:     func(netid string, min float64) int { return record(derive.QueuedSockets(h, netid, int64(min))) },
-		SocketDrops:       func() int { return record(derive.SocketDrops(h)) },
+		LoopbackVIPs:     func() int { return record(derive.LoopbackVIPs(h)) },
+		QueuedSockets:    func(netid string, min float64) int { return record(derive.QueuedSockets(h, netid, int64(min))) },
+		SocketDrops:      func() int { return record(derive.SocketDrops(h)) },
+		PcapPAWSSyns:     func(age, re float64) int { return pawsSYNs(h, rec, age, re) },
+		PcapUnnatedTwins: func() int { return unnatedTwins(h, rec, false) },
+		PcapTwinsBehind:  func() int { return unnatedTwins(h, rec, true) },
+		PcapIdleResets:   func(gap float64) int { return idleResets(h, rec, gap) },
+		PcapHungRequests: func(w float64, protos string, lo, hi float64) int {
+			return hungRequests(h, rec, w, protos, lo, hi)
+		},
+		PcapStallBursts:   func(w, m float64) int { return stallBursts(h, rec, w, m, 0) },
+		PcapStallsNearLog: func(w, m, near float64) int { return stallBursts(h, rec, w, m, near) },
 		SharedVIPs:        func() int { return record(derive.SharedVIPs(all)) },
 		ConcurrentMasters: func() int { return record(derive.ConcurrentMasters(all)) },
 		IdleIPVSSockets: func(fraction, def float64) int {

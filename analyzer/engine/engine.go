@@ -69,6 +69,14 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 		}
 	}
 	for _, h := range hosts {
+		for _, c := range h.Captures {
+			rep.Captures = append(rep.Captures, *c)
+			if c.Error != "" {
+				rep.Errors = append(rep.Errors, Error{Artifact: c.Artifact, Message: c.Error})
+			}
+		}
+	}
+	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
 		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
 		for _, r := range opt.Rules.Rules {
@@ -110,6 +118,7 @@ func evaluate(r *Rule, h *facts.Host, all []*facts.Host, override map[string]flo
 			Rule: r.ID, Host: h.Name, Title: r.Title, Severity: r.Severity, Confidence: level,
 			Summary: r.Summary, Explanation: r.Explanation, Remediation: r.Remediation,
 			References: append([]string{}, r.References...), Evidence: rec.Items(), Missing: []Missing{},
+			Flows: rec.flows,
 		}
 		if f.Evidence == nil {
 			f.Evidence = []Evidence{}

@@ -68,6 +68,15 @@ type Env struct {
 	QueuedSockets  func(netid string, min float64) int `expr:"queued_sockets"`
 	SocketDrops    func() int                          `expr:"socket_drops"`
 
+	// Packet captures (measurements of analyzer/pcap; see docs/RULES.md).
+	PcapPAWSSyns      func(maxAge, minRetrans float64) int                        `expr:"pcap_paws_syns"`
+	PcapUnnatedTwins  func() int                                                  `expr:"pcap_unnated_twins"`
+	PcapTwinsBehind   func() int                                                  `expr:"pcap_unnated_twins_behind_only"`
+	PcapIdleResets    func(minGap float64) int                                    `expr:"pcap_idle_resets"`
+	PcapHungRequests  func(minWait float64, protocols string, lo, hi float64) int `expr:"pcap_hung_requests"`
+	PcapStallBursts   func(window, minFlows float64) int                          `expr:"pcap_stall_bursts"`
+	PcapStallsNearLog func(window, minFlows, near float64) int                    `expr:"pcap_stall_bursts_near_ipvs_changes"`
+
 	// Across hosts (meaningful in rules with scope: cluster).
 	SharedVIPs        func() int `expr:"shared_vips"`
 	ConcurrentMasters func() int `expr:"concurrent_masters"`

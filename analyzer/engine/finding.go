@@ -39,6 +39,9 @@ type Finding struct {
 	ExplainedBy string     `json:"explained_by"`
 	Evidence    []Evidence `json:"evidence"`
 	Missing     []Missing  `json:"missing"`
+	// Flows are the capture flows the evidence comes from, with their
+	// packets, for a ladder diagram (added in v1; only on capture findings).
+	Flows []FlowEvidence `json:"flows,omitempty"`
 }
 
 // Recorder collects what fact accessors read while a condition runs. Only
@@ -46,6 +49,20 @@ type Finding struct {
 type Recorder struct {
 	items []Evidence
 	seen  map[string]bool
+	flows []FlowEvidence
+}
+
+// AddFlow records a capture flow once.
+func (r *Recorder) AddFlow(f FlowEvidence) {
+	if r == nil {
+		return
+	}
+	for _, g := range r.flows {
+		if g.Artifact == f.Artifact && g.ID == f.ID {
+			return
+		}
+	}
+	r.flows = append(r.flows, f)
 }
 
 // Ref records a line reference with a note.

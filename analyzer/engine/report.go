@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/nettriage/nettriage/analyzer/source"
+import (
+	"github.com/nettriage/nettriage/analyzer/pcap"
+	"github.com/nettriage/nettriage/analyzer/source"
+)
 
 // Schema is the JSON report's version tag. Fields are only ever added.
 const Schema = "nettriage.report/v1"
@@ -51,14 +54,10 @@ type ArtifactInfo struct {
 	Warnings  []source.Warning `json:"warnings"`
 }
 
-// Capture summarises one packet capture. Filled by the capture analysis.
-type Capture struct {
-	Artifact  string   `json:"artifact"`
-	Packets   int      `json:"packets"`
-	Flows     int      `json:"flows"`
-	Truncated bool     `json:"truncated"`
-	Notes     []string `json:"notes"`
-}
+// Capture summarises one packet capture: packets, flows, capture quality
+// (truncation, drops, timestamps out of order) and the NAT mappings learnt
+// from copies.
+type Capture = pcap.Capture
 
 // Error is an input that could not be used, or a rule that failed.
 type Error struct {

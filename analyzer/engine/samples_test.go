@@ -21,6 +21,7 @@ import (
 type expectation struct {
 	rule, confidence, max, explainedBy string
 	evidence                           []string // "artifact-suffix:line"
+	frames                             []string // "capture-suffix:frame"
 }
 
 func readExpect(t *testing.T, path string) []expectation {
@@ -57,6 +58,8 @@ func readExpect(t *testing.T, path string) []expectation {
 			e.explainedBy = v
 		case "evidence":
 			e.evidence = append(e.evidence, v)
+		case "frame":
+			e.frames = append(e.frames, v)
 		default:
 			t.Fatalf("%s: unknown key %q", path, k)
 		}
@@ -180,6 +183,23 @@ func check(t *testing.T, rep *engine.Report, exps []expectation) {
 					have = append(have, fmt.Sprintf("%s:%d", ev.Artifact, ev.Line))
 				}
 				t.Errorf("%s: evidence %s not found in %v", e.rule, want, have)
+			}
+		}
+		for _, want := range e.frames {
+			i := strings.LastIndexByte(want, ':')
+			suffix, frame := want[:i], 0
+			fmt.Sscanf(want[i+1:], "%d", &frame)
+			found := false
+			for _, ev := range got.Evidence {
+				if strings.HasSuffix(ev.Artifact, suffix) && ev.Frame == frame && ev.Text != "" && ev.Time != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: no evidence at frame %s (with a time and a packet summary) in %v", e.rule, want, got.Evidence)
+			}
+			if len(got.Flows) == 0 || len(got.Flows[0].Packets) == 0 {
+				t.Errorf("%s: a capture finding carries no flows for the ladder diagram", e.rule)
 			}
 		}
 	}

@@ -4,6 +4,8 @@
 package facts
 
 import (
+	"bytes"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,6 +25,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/parse/sockets"
 	"github.com/nettriage/nettriage/analyzer/parse/sysctl"
 	"github.com/nettriage/nettriage/analyzer/parse/system"
+	"github.com/nettriage/nettriage/analyzer/pcap"
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -45,7 +48,7 @@ type Host struct {
 	Keepalived []*keepalived.Config
 	System     []*system.Info
 	Processes  []*processes.Table
-	Captures   []*artifact.Artifact
+	Captures   []*pcap.Capture
 }
 
 // CounterSnapshot is one counters snapshot with the artifact it came from.
@@ -61,6 +64,10 @@ func (h *Host) Has(k artifact.Kind) bool { return h.kinds[k] > 0 }
 type Options struct {
 	Year     int            // year for syslog timestamps without one; 0 = infer
 	Location *time.Location // time zone of syslog timestamps; nil = UTC
+	// Progress, when set, is told how far the analysis of a capture has
+	// read: bytes done of total (0 when unknown).
+	Progress func(artifact string, done, total int64)
+	MaxFlows int // flows a capture analysis tracks at once; 0 = default
 }
 
 // Build parses every artifact and groups the facts per host. It returns the
@@ -172,7 +179,7 @@ func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
 		t, w = processes.Parse(a.Name, a.Data)
 		h.Processes = append(h.Processes, t)
 	case artifact.KindPcap:
-		h.Captures = append(h.Captures, a)
+		h.Captures = append(h.Captures, analyzeCapture(a, opt))
 	}
 	return w
 }
@@ -253,4 +260,31 @@ func Merge(name string, hosts []*Host) *Host {
 		m.Captures = append(m.Captures, h.Captures...)
 	}
 	return m
+}
+
+// analyzeCapture streams a capture through the TCP analysis. Errors
+// (truncation, garbage) stay with the capture: what was read before them
+// is still measured.
+func analyzeCapture(a *artifact.Artifact, opt Options) *pcap.Capture {
+	po := pcap.Options{Name: a.Name, MaxFlows: opt.MaxFlows}
+	if opt.Progress != nil {
+		po.Progress = func(n int64) { opt.Progress(a.Name, n, a.Size) }
+	}
+	var r io.Reader = bytes.NewReader(a.Data)
+	if a.Open != nil {
+		rc, err := a.Open()
+		if err != nil {
+			return &pcap.Capture{Artifact: a.Name, Drops: -1, Notes: []string{}, Error: err.Error()}
+		}
+		defer rc.Close()
+		r = rc
+	}
+	c, err := pcap.Analyze(r, po)
+	if c == nil {
+		c = &pcap.Capture{Artifact: a.Name, Drops: -1, Notes: []string{}}
+	}
+	if err != nil {
+		c.Error = err.Error()
+	}
+	return c
 }

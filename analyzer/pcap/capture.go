@@ -16,6 +16,7 @@ package pcap
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,7 @@ type Capture struct {
 	Copies       int       `json:"copies"`
 	EvictedFlows int       `json:"evicted_flows"` // open flows dropped from tracking because of the flow cap
 	Notes        []string  `json:"notes"`
+	Error        string    `json:"error,omitempty"` // why reading stopped early, if it did
 
 	// NAT lists the address translations learnt from pairs of copies of
 	// one packet (same IP ID, sequence numbers and payload) seen before
@@ -155,7 +157,7 @@ func (f *Flow) Summary(p Packet) string {
 		src, dst = dst, src
 	}
 	s := src.String() + " → " + dst.String() + " [" + p.Flags + "] seq=" + itoa(int64(p.Seq))
-	if p.Flags != "SYN" {
+	if strings.Contains(p.Flags, "ACK") {
 		s += " ack=" + itoa(int64(p.Ack))
 	}
 	s += " win=" + itoa(int64(p.Win)) + " len=" + itoa(int64(p.Len))

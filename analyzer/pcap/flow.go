@@ -519,7 +519,7 @@ func (f *flow) packetList() ([]Packet, int) {
 		if s.synSeen {
 			seq -= s.isn
 		}
-		if o.synSeen {
+		if o.synSeen && r.flags&flagACK != 0 {
 			ack -= o.isn
 		}
 		pk := Packet{Frame: int(r.frame), Time: time.Unix(0, r.t).UTC(), Dir: dir, Flags: flagString(r.flags),

@@ -1,0 +1,289 @@
+package engine
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/pcap"
+)
+
+// FlowEvidence is a flow a finding rests on, with its packet list, for the
+// ladder diagram (findings[].flows).
+type FlowEvidence struct {
+	Artifact string `json:"artifact"`
+	*pcap.Flow
+}
+
+// Capture accessors. Each counts the measurements of the host's captures
+// that pass the rule's thresholds, and records their packets (frame,
+// time, one-line summary) and flows as evidence.
+
+// captureRecorder records packets and flows of one capture.
+type captureRecorder struct {
+	rec *Recorder
+	c   *pcap.Capture
+}
+
+func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
+	text := fmt.Sprintf("frame %d", frame)
+	if f := cr.c.Flow(flowID); f != nil {
+		text = f.Label()
+		for _, p := range f.Packets {
+			if p.Frame == frame {
+				text = f.Summary(p)
+				break
+			}
+		}
+	}
+	e := Evidence{Artifact: cr.c.Artifact, Frame: frame, Text: text, Note: note}
+	if !t.IsZero() {
+		e.Time = t.UTC().Format(time.RFC3339Nano)
+	}
+	cr.rec.Add(e)
+}
+
+func (cr captureRecorder) flow(id int) {
+	if f := cr.c.Flow(id); f != nil {
+		cr.rec.AddFlow(FlowEvidence{Artifact: cr.c.Artifact, Flow: f})
+	}
+}
+
+// frameTime returns the time of a frame of a retained flow, if known.
+func frameTime(c *pcap.Capture, flowID, frame int) time.Time {
+	if f := c.Flow(flowID); f != nil {
+		for _, p := range f.Packets {
+			if p.Frame == frame {
+				return p.Time
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// countCaptures applies count to every capture of the host and sums.
+func countCaptures(h *facts.Host, rec *Recorder, count func(captureRecorder) int) int {
+	n := 0
+	for _, c := range h.Captures {
+		n += count(captureRecorder{rec: rec, c: c})
+	}
+	return n
+}
+
+// pawsSYNs counts unanswered, retransmitted SYNs whose TSval is below the
+// one the same client address used in a connection to the same server that
+// closed less than maxAge seconds before, from client addresses that do get
+// other connections answered.
+func pawsSYNs(h *facts.Host, rec *Recorder, maxAge, minRetrans float64) int {
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		n := 0
+		for _, u := range cr.c.UnansweredSYNs {
+			pair := pcap.SourcePair{Client: u.Client.Addr(), Server: u.Server.Addr()}
+			if !u.Regressed || u.TSAge > maxAge || float64(u.Retrans) < minRetrans || cr.c.Answered[pair] == 0 {
+				continue
+			}
+			if n < maxEvidencePerCall {
+				cr.frame(u.Flow, u.Frame, u.Time, fmt.Sprintf("SYN with TSval %d, %d below this address's connection %.1f s earlier; retransmitted %d times, never answered, while %d other SYNs from %s were answered",
+					u.TSval, u.TSBehind, u.TSAge, u.Retrans, cr.c.Answered[pair], u.Client.Addr()))
+				cr.flow(u.Flow)
+			}
+			n++
+		}
+		return n
+	})
+}
+
+// unnatedTwins counts segments that arrived from an address that is not
+// their flow's peer while continuing its sequence space, followed by a
+// RST. behindOnly restricts the count to twins that were only behind the
+// window (which kernels 6.1 and later no longer mark INVALID).
+func unnatedTwins(h *facts.Host, rec *Recorder, behindOnly bool) int {
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		n := 0
+		for _, tw := range cr.c.Twins {
+			if len(tw.RSTFrames) == 0 || behindOnly && (tw.Ahead > 0 || tw.Behind == 0) {
+				continue
+			}
+			if n < maxEvidencePerCall {
+				where := "from " + tw.From.String() + " instead of " + tw.Peer.String()
+				if tw.From.Addr() != tw.Peer.Addr() && tw.To.Addr() == tw.Peer.Addr() {
+					where = "to " + tw.To.String() + " instead of " + tw.Peer.String()
+				}
+				dist := ""
+				switch {
+				case tw.Behind > 0:
+					dist = fmt.Sprintf(", %s behind what the receiver had acknowledged (window %s)", bytesString(tw.Behind), bytesString(tw.Window))
+				case tw.Ahead > 0:
+					dist = fmt.Sprintf(", %s beyond the receiver's window", bytesString(tw.Ahead))
+				}
+				how := "a segment with this flow's ports and sequence numbers arrived "
+				if tw.Untranslated {
+					how = "a copy of this packet kept its untranslated address "
+				}
+				at := tw.Flow
+				if tw.TwinFlow != 0 {
+					at = tw.TwinFlow
+				}
+				cr.frame(at, tw.Frame, tw.Time, how+where+dist)
+				for _, r := range tw.RSTFrames {
+					id := tw.TwinFlow
+					if id == 0 || frameTime(cr.c, id, r).IsZero() {
+						id = tw.Flow
+					}
+					cr.frame(id, r, frameTime(cr.c, id, r), "RST after the un-NATed segment")
+				}
+				cr.flow(tw.Flow)
+				if tw.TwinFlow != 0 {
+					cr.flow(tw.TwinFlow)
+				}
+			}
+			n++
+		}
+		return n
+	})
+}
+
+// idleResets counts flows silent for at least minGap seconds whose next
+// packet drew a RST or went unanswered.
+func idleResets(h *facts.Host, rec *Recorder, minGap float64) int {
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		n := 0
+		for _, g := range cr.c.Gaps {
+			if g.Seconds < minGap || (g.Outcome != "reset" && g.Outcome != "unanswered") {
+				continue
+			}
+			if n < maxEvidencePerCall {
+				who := "server"
+				if g.FromClient {
+					who = "client"
+				}
+				cr.frame(g.Flow, g.FrameBefore, g.Start, fmt.Sprintf("last packet before %.0f s of silence (no keep-alive in between)", g.Seconds))
+				after := "went unanswered"
+				if g.Outcome == "reset" {
+					after = "was answered with a RST"
+				}
+				cr.frame(g.Flow, g.FrameAfter, frameTime(cr.c, g.Flow, g.FrameAfter), "the "+who+" spoke again and "+after)
+				if g.OutcomeFrame != 0 {
+					cr.frame(g.Flow, g.OutcomeFrame, frameTime(cr.c, g.Flow, g.OutcomeFrame), "")
+				}
+				cr.flow(g.Flow)
+			}
+			n++
+		}
+		return n
+	})
+}
+
+// hungRequests counts requests acknowledged by the server and never
+// answered while the client waited at least minWait seconds, for the named
+// protocols ("any", or a comma-separated list such as "AMQP,TLS") and
+// server ports in [lo, hi].
+func hungRequests(h *facts.Host, rec *Recorder, minWait float64, protocols string, lo, hi float64) int {
+	want := map[string]bool{}
+	for _, p := range strings.Split(protocols, ",") {
+		want[strings.ToLower(strings.TrimSpace(p))] = true
+	}
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		n := 0
+		for _, hg := range cr.c.Hangs {
+			port := float64(hg.Server.Port())
+			if hg.Wait < minWait || port < lo || port > hi || !(want["any"] || want[strings.ToLower(hg.Protocol)]) {
+				continue
+			}
+			if n < maxEvidencePerCall {
+				proto := hg.Protocol
+				if proto == "" {
+					proto = "unrecognised protocol"
+				}
+				cr.frame(hg.Flow, hg.AckFrame, hg.AckTime, fmt.Sprintf("the server acknowledged the client's %d-byte request (%s) and sent nothing back for %.0f s, to the end of the capture",
+					hg.Request, proto, hg.Wait))
+				cr.flow(hg.Flow)
+			}
+			n++
+		}
+		return n
+	})
+}
+
+// stallBursts counts groups of at least minFlows flows towards one server
+// address and port that stalled (unanswered retransmissions or SYNs)
+// within window seconds of each other. SYNs explained by a timestamp
+// regression (PAWS) are left out. With near > 0, only bursts within near
+// seconds of an IPVS service change in the host's logs are counted.
+func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) int {
+	var changes []time.Time
+	if near > 0 {
+		for _, l := range h.Logs {
+			for _, e := range l.Events {
+				if (e.Kind == "ipvs-del-service" || e.Kind == "ipvs-add-service" || e.Kind == "keepalived-remove-real") && e.HasTime && e.HasYear {
+					changes = append(changes, e.Time)
+				}
+			}
+		}
+		if len(changes) == 0 {
+			return 0
+		}
+	}
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		byServer := map[netip.AddrPort][]pcap.Stall{}
+		for _, s := range cr.c.Stalls {
+			if !s.PAWS {
+				byServer[s.Server] = append(byServer[s.Server], s)
+			}
+		}
+		servers := make([]netip.AddrPort, 0, len(byServer))
+		for k := range byServer {
+			servers = append(servers, k)
+		}
+		sort.Slice(servers, func(i, j int) bool { return servers[i].Compare(servers[j]) < 0 })
+		n := 0
+		w := time.Duration(window * float64(time.Second))
+		for _, srv := range servers {
+			ss := byServer[srv] // already in time order
+			for i := 0; i < len(ss); {
+				flows := map[int]bool{}
+				j := i
+				for ; j < len(ss) && ss[j].Time.Sub(ss[i].Time) <= w; j++ {
+					flows[ss[j].Flow] = true
+				}
+				if float64(len(flows)) < minFlows || (near > 0 && !closeTo(changes, ss[i].Time, ss[j-1].Time, near)) {
+					i++
+					continue
+				}
+				if n < maxEvidencePerCall {
+					cr.frame(ss[i].Flow, ss[i].Frame, ss[i].Time, fmt.Sprintf("%d connections to %s stalled within %.1f s of each other (first: %s)",
+						len(flows), srv, ss[j-1].Time.Sub(ss[i].Time).Seconds(), ss[i].Kind))
+					for k := i; k < j && k < i+3; k++ {
+						cr.flow(ss[k].Flow)
+					}
+				}
+				n++
+				i = j
+			}
+		}
+		return n
+	})
+}
+
+func closeTo(ts []time.Time, from, to time.Time, slack float64) bool {
+	d := time.Duration(slack * float64(time.Second))
+	for _, t := range ts {
+		if !t.Before(from.Add(-d)) && !t.After(to.Add(d)) {
+			return true
+		}
+	}
+	return false
+}
+
+func bytesString(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.2f MB (%d bytes)", float64(n)/1e6, n)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
