@@ -32,7 +32,7 @@ func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
 	text := fmt.Sprintf("frame %d", frame)
 	if f := cr.c.Flow(flowID); f != nil {
 		text = f.Label()
-		for _, p := range f.Packets {
+		for _, p := range f.PacketList() {
 			if p.Frame == frame {
 				text = f.Summary(p)
 				break
@@ -48,6 +48,7 @@ func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
 
 func (cr captureRecorder) flow(id int) {
 	if f := cr.c.Flow(id); f != nil {
+		f.PacketList()
 		cr.rec.AddFlow(FlowEvidence{Artifact: cr.c.Artifact, Flow: f})
 	}
 }
@@ -55,7 +56,7 @@ func (cr captureRecorder) flow(id int) {
 // frameTime returns the time of a frame of a retained flow, if known.
 func frameTime(c *pcap.Capture, flowID, frame int) time.Time {
 	if f := c.Flow(flowID); f != nil {
-		for _, p := range f.Packets {
+		for _, p := range f.PacketList() {
 			if p.Frame == frame {
 				return p.Time
 			}

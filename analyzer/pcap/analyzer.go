@@ -9,12 +9,12 @@ import (
 // Limits on what one analysis keeps, so memory follows the number of
 // concurrent flows and never the number of packets.
 const (
-	defaultMaxFlows = 65536 // flows tracked at once
-	maxRetained     = 20000 // unusual flows kept with their packet lists
+	defaultMaxFlows = 32768 // flows tracked at once
+	maxRetained     = 5000  // unusual flows kept with their packet lists
 	maxEvents       = 100000
 	maxNAT          = 1024
 	maxPairs        = 65536
-	copySlots       = 1 << 16
+	copySlots       = 1 << 14
 )
 
 // aliasRef sends packets of a translated 4-tuple to the flow whose copies
@@ -51,12 +51,15 @@ type tracker struct {
 	c        *Capture
 	maxFlows int
 
-	flows []flow
-	free  []int32
-	index map[flowKey]int32
-	alias map[flowKey]aliasRef
-	ports map[portKey]int32
-	ids   int
+	chunks [][]flow // flow storage in fixed chunks: growing never copies a flow
+	nflows int32
+	free   []int32
+	closed []closedRef       // flows in the order they closed, to retire them
+	recent map[flowKey]int64 // retired closed flows: when they closed, to see a port reused
+	index  map[flowKey]int32
+	alias  map[flowKey]aliasRef
+	ports  map[portKey]int32
+	ids    int
 
 	pairs   map[SourcePair]pairTS // last timestamp seen from a client to a server, for PAWS
 	copies  []copyEntry
@@ -64,10 +67,11 @@ type tracker struct {
 	natDirs map[dirKey]uint8 // 1: originals were translated; 2: seen only as translated copies
 	ifaces  map[int64]bool
 
-	hangs    []Hang
-	lastT    int64
-	lastFlag int // last frame reported as untranslated, to report a packet once
-	scratch  []int64
+	hangs     []Hang
+	lastT     int64
+	lastIface int64
+	lastFlag  int // last frame reported as untranslated, to report a packet once
+	scratch   []int64
 }
 
 func newTracker(c *Capture, maxFlows int) *tracker {
@@ -75,37 +79,40 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 		maxFlows = defaultMaxFlows
 	}
 	return &tracker{c: c, maxFlows: maxFlows, index: map[flowKey]int32{}, alias: map[flowKey]aliasRef{},
-		ports: map[portKey]int32{}, pairs: map[SourcePair]pairTS{}, copies: make([]copyEntry, copySlots),
+		ports: map[portKey]int32{}, recent: map[flowKey]int64{}, pairs: map[SourcePair]pairTS{},
 		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{}}
 }
 
 // packet processes one decoded TCP segment.
 func (t *tracker) packet(p *packet) {
-	if p.t < t.lastT {
-		t.c.OutOfOrder++
-	} else {
-		t.lastT = p.t
+	t.lastT = max(t.lastT, p.t)
+	if p.iface != t.lastIface || len(t.ifaces) == 0 {
+		t.ifaces[p.iface], t.lastIface = true, p.iface
 	}
-	t.ifaces[p.iface] = true
-	if e := t.copyOf(p); e != nil {
-		t.sawCopy(p, e)
-		return
+	if len(t.closed) > 0 && p.t-t.fl(t.closed[0].idx).last >= closeLinger {
+		t.retire(p.t)
+	}
+	if t.copies != nil {
+		if e := t.copyOf(p); e != nil {
+			t.sawCopy(p, e)
+			return
+		}
 	}
 	key, d := keyOf(p)
 	idx, ok := t.index[key]
 	if ok && p.flags&(flagSYN|flagACK) == flagSYN {
-		f := &t.flows[idx]
+		f := t.fl(idx)
 		if s := &f.side[d]; s.synSeen && p.seq != s.isn && (f.closed != 0 || f.synack) {
 			t.finalize(idx)
 			idx = t.newFlow(key, p)
-			t.flows[idx].reused = true
+			t.fl(idx).reused = true
 			t.step(idx, p, d, notePortReuse)
 			return
 		}
 	}
 	var extra uint16
 	if !ok {
-		if a, found := t.alias[key]; found && t.flows[a.flow].live && t.flows[a.flow].id == a.id {
+		if a, found := t.alias[key]; found && t.fl(a.flow).live && t.fl(a.flow).id == a.id {
 			idx, ok = a.flow, true
 			d = a.d
 			if p.src != a.src || p.sport != a.port {
@@ -120,8 +127,15 @@ func (t *tracker) packet(p *packet) {
 	if !ok {
 		tw, isTwin := t.twinCheck(p)
 		idx = t.newFlow(key, p)
+		if closedAt, seen := t.recent[key]; seen && p.flags&(flagSYN|flagACK) == flagSYN {
+			delete(t.recent, key)
+			if p.t-closedAt < portReuseWindow {
+				t.fl(idx).reused = true
+				extra |= notePortReuse
+			}
+		}
 		if isTwin {
-			f := &t.flows[idx]
+			f := t.fl(idx)
 			f.twinOf, tw.TwinFlow = tw.Flow, f.id
 			if len(t.c.Twins) < maxEvents {
 				t.c.Twins = append(t.c.Twins, tw)
@@ -133,7 +147,7 @@ func (t *tracker) packet(p *packet) {
 
 // step runs the TCP analysis of one packet on flow idx (side d sent it).
 func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
-	f := &t.flows[idx]
+	f := t.fl(idx)
 	wasClosed := f.closed
 	notes := f.track(p, d) | extra
 	if f.packets == 0 {
@@ -154,6 +168,9 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 		if prev, ok := t.pairs[pair]; ok && seqAfter(prev.ts, p.tsval) {
 			f.tsRegress, f.tsBehind, f.tsAge = true, prev.ts-p.tsval, p.t-prev.t
 		}
+	}
+	if wasClosed == 0 && f.closed != 0 {
+		t.closed = append(t.closed, closedRef{idx, f.id})
 	}
 	if wasClosed == 0 && f.closed != 0 && f.client >= 0 {
 		c := &f.side[f.client]
@@ -193,6 +210,53 @@ func (t *tracker) rememberTS(pair SourcePair, ts uint32, now int64) {
 	t.pairs[pair] = pairTS{ts, now}
 }
 
+const chunkFlows = 1024
+
+func (t *tracker) fl(i int32) *flow { return &t.chunks[i/chunkFlows][i%chunkFlows] }
+
+// closedRef is a flow that closed (FIN or RST) at a time.
+type closedRef struct {
+	idx int32
+	id  int
+}
+
+// closeLinger is how long a closed flow stays tracked, for late
+// retransmissions and ACKs; after it, the flow is retired and only its
+// close time is kept, for portReuseWindow, to recognise a reused port.
+const (
+	closeLinger     = 2 * int64(time.Second)
+	portReuseWindow = 60 * int64(time.Second) // TIME-WAIT on Linux
+)
+
+// retire finalizes flows that closed more than closeLinger ago, and
+// forgets retired ones older than portReuseWindow.
+func (t *tracker) retire(now int64) {
+	for len(t.closed) > 0 {
+		r := t.closed[0]
+		f := t.fl(r.idx)
+		if f.live && f.id == r.id {
+			if now-f.last < closeLinger {
+				break
+			}
+			if len(t.recent) < t.maxFlows*2 {
+				t.recent[f.key] = f.last
+			}
+			t.finalize(r.idx)
+		}
+		t.closed = t.closed[1:]
+	}
+	if len(t.closed) == 0 && cap(t.closed) > 4096 {
+		t.closed = nil // let the backing array go
+	}
+	if len(t.recent) >= t.maxFlows*2 {
+		for k, at := range t.recent {
+			if now-at > portReuseWindow {
+				delete(t.recent, k)
+			}
+		}
+	}
+}
+
 // newFlow starts tracking a connection, evicting idle flows when the table
 // is full.
 func (t *tracker) newFlow(key flowKey, p *packet) int32 {
@@ -204,19 +268,22 @@ func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 		idx = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
-		t.flows = append(t.flows, flow{})
-		idx = int32(len(t.flows) - 1)
+		if int(t.nflows)/chunkFlows == len(t.chunks) {
+			t.chunks = append(t.chunks, make([]flow, chunkFlows))
+		}
+		idx = t.nflows
+		t.nflows++
 	}
 	t.ids++
 	t.c.FlowCount++
-	t.flows[idx] = flow{key: key, v6: p.v6, live: true, id: t.ids, client: -1}
-	f := &t.flows[idx]
+	f := t.fl(idx)
+	*f = flow{key: key, v6: p.v6, live: true, id: t.ids, client: -1}
 	f.side[0].wscale, f.side[1].wscale = -1, -1
 	t.index[key] = idx
 	for _, k := range [...]portKey{{key.a, key.pa, key.pb}, {key.b, key.pb, key.pa}, {key.a, key.pa, 0}, {key.b, key.pb, 0}} {
 		// The first live flow keeps an endpoint, so a twin does not hide
 		// the flow it continues.
-		if old, taken := t.ports[k]; !taken || !t.flows[old].live {
+		if old, taken := t.ports[k]; !taken || !t.fl(old).live {
 			t.ports[k] = idx
 		}
 	}
@@ -228,9 +295,10 @@ func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 // of it will look like a new flow.
 func (t *tracker) evict(now int64) {
 	target := t.maxFlows / 4
+	live := t.liveFlows()
 	freed := 0
-	for _, idx := range t.index {
-		if t.flows[idx].closed != 0 && freed < target {
+	for _, idx := range live {
+		if t.fl(idx).closed != 0 && freed < target {
 			t.finalize(idx)
 			freed++
 		}
@@ -239,18 +307,30 @@ func (t *tracker) evict(now int64) {
 		return
 	}
 	t.scratch = t.scratch[:0]
-	for _, idx := range t.index {
-		t.scratch = append(t.scratch, t.flows[idx].last)
+	for _, idx := range live {
+		if f := t.fl(idx); f.live {
+			t.scratch = append(t.scratch, f.last)
+		}
 	}
 	sort.Slice(t.scratch, func(i, j int) bool { return t.scratch[i] < t.scratch[j] })
 	cut := t.scratch[min(target-freed, len(t.scratch)-1)]
-	for _, idx := range t.index {
-		if t.flows[idx].last <= cut && freed < target {
+	for _, idx := range live {
+		if f := t.fl(idx); f.live && f.last <= cut && freed < target {
 			t.finalize(idx)
 			t.c.EvictedFlows++
 			freed++
 		}
 	}
+}
+
+// liveFlows returns the indexes of the tracked flows, in ID order.
+func (t *tracker) liveFlows() []int32 {
+	live := make([]int32, 0, len(t.index))
+	for _, idx := range t.index {
+		live = append(live, idx)
+	}
+	sort.Slice(live, func(i, j int) bool { return t.fl(live[i]).id < t.fl(live[j]).id })
+	return live
 }
 
 // twinCheck looks at the first packet of a new flow: if another live flow
@@ -266,7 +346,7 @@ func (t *tracker) twinCheck(p *packet) (tw Twin, found bool) {
 		if !ok {
 			return false
 		}
-		f := &t.flows[fi]
+		f := t.fl(fi)
 		if !f.live || f.twinOf != 0 {
 			return false
 		}
@@ -339,14 +419,14 @@ func abs(x int64) int64 {
 
 // finalize stops tracking a flow and keeps what the measurements need.
 func (t *tracker) finalize(idx int32) {
-	f := &t.flows[idx]
+	f := t.fl(idx)
 	if !f.live {
 		return
 	}
 	f.live = false
 	delete(t.index, f.key)
 	for _, k := range [...]portKey{{f.key.a, f.key.pa, f.key.pb}, {f.key.b, f.key.pb, f.key.pa}, {f.key.a, f.key.pa, 0}, {f.key.b, f.key.pb, 0}} {
-		if t.ports[k] == idx {
+		if old, ok := t.ports[k]; ok && old == idx {
 			delete(t.ports, k)
 		}
 	}
@@ -431,7 +511,10 @@ func (t *tracker) events(f *flow) {
 	case 2:
 		out.Closed = "rst"
 	}
-	out.Packets, out.Omitted = f.packetList()
+	out.recs, out.client = f.recList(), ci
+	for i := range f.side {
+		out.synSeen[i], out.isn[i] = f.side[i].synSeen, f.side[i].isn
+	}
 	t.c.Flows = append(t.c.Flows, out)
 }
 
@@ -462,15 +545,10 @@ func sideStats(s *side) Side {
 // finish finalizes every live flow and completes the measurements that
 // depend on the end of the capture.
 func (t *tracker) finish() {
-	var live []int32
-	for _, idx := range t.index {
-		live = append(live, idx)
-	}
-	sort.Slice(live, func(i, j int) bool { return t.flows[live[i]].id < t.flows[live[j]].id })
-	for _, idx := range live {
+	for _, idx := range t.liveFlows() {
 		// A zero window still open at the end counts up to the last packet.
-		for i := range t.flows[idx].side {
-			s := &t.flows[idx].side[i]
+		for i := range t.fl(idx).side {
+			s := &t.fl(idx).side[i]
 			if s.zeroSince != 0 {
 				s.maxZero = max(s.maxZero, t.lastT-s.zeroSince)
 			}
@@ -501,6 +579,9 @@ func (t *tracker) finish() {
 		c.NAT = append(c.NAT, NATMapping{Before: dirString(k, e.v6), After: dirString(e.after, e.v6), Packets: e.packets, Frame: e.frame})
 	}
 	sort.Slice(c.NAT, func(i, j int) bool { return c.NAT[i].Frame < c.NAT[j].Frame })
+	if c.NAT == nil {
+		c.NAT = []NATMapping{}
+	}
 	c.Interfaces = len(t.ifaces)
 }
 

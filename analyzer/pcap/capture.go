@@ -132,9 +132,14 @@ type Flow struct {
 	MaxGap       float64        `json:"max_idle_seconds"`
 	ClientSide   Side           `json:"client_stats"`
 	ServerSide   Side           `json:"server_stats"`
-	Packets      []Packet       `json:"packets"`
+	Packets      []Packet       `json:"packets"` // filled by PacketList
 	Omitted      int            `json:"omitted_packets"`
 	Total        int            `json:"total_packets"`
+
+	recs    []rec
+	client  int
+	synSeen [2]bool
+	isn     [2]uint32
 }
 
 // Packet is one packet of a flow, as drawn in a ladder diagram.

@@ -47,6 +47,16 @@ func copyWindow(p *packet) int64 {
 	return 5 * int64(time.Millisecond)
 }
 
+// watchCopies turns copy detection on. It is on for captures that can see
+// one packet on several interfaces: Linux cooked captures (`tcpdump -i
+// any`) and pcapng files with more than one interface. A single-interface
+// Ethernet capture sees each packet once, and skips the cost.
+func (t *tracker) watchCopies() {
+	if t.copies == nil {
+		t.copies = make([]copyEntry, copySlots)
+	}
+}
+
 // copyOf returns the earlier packet p is a copy of, or nil.
 func (t *tracker) copyOf(p *packet) *copyEntry {
 	e := &t.copies[copyHash(p)]
@@ -62,10 +72,13 @@ func (t *tracker) copyOf(p *packet) *copyEntry {
 }
 
 func (t *tracker) storeCopy(p *packet, idx int32) {
+	if t.copies == nil {
+		return
+	}
 	e := &t.copies[copyHash(p)]
 	*e = copyEntry{used: true, v6: p.v6, hasTS: p.hasTS, flags: p.flags, ipid: p.ipid, win: p.win, plen: p.plen,
 		seq: p.seq, ack: p.ack, ts: p.tsval, t: p.t, iface: p.iface, dir: dirOf(p), frame: p.frame,
-		flow: idx, id: t.flows[idx].id}
+		flow: idx, id: t.fl(idx).id}
 }
 
 // sawCopy accounts for a copy: a translated one teaches the NAT mapping
@@ -75,7 +88,7 @@ func (t *tracker) storeCopy(p *packet, idx int32) {
 func (t *tracker) sawCopy(p *packet, e *copyEntry) {
 	t.c.Copies++
 	dir := dirOf(p)
-	f := &t.flows[e.flow]
+	f := t.fl(e.flow)
 	if !f.live || f.id != e.id {
 		return
 	}
@@ -110,7 +123,7 @@ func (t *tracker) sawCopy(p *packet, e *copyEntry) {
 // untranslated records a packet that kept an address NAT should have
 // rewritten, as a twin of the flow it belongs to.
 func (t *tracker) untranslated(p *packet, idx int32, isCopy bool) {
-	f := &t.flows[idx]
+	f := t.fl(idx)
 	t.lastFlag = p.frame
 	if isCopy {
 		t.lastFlag = t.copies[copyHash(p)].frame

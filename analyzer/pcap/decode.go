@@ -43,6 +43,7 @@ type packet struct {
 	wscale  int8 // -1 when the option is absent
 	mss     uint16
 	payload []byte
+	head    [32]byte // payload's first bytes, kept when the frame buffer is reused
 }
 
 // decoder turns link-layer frames into packets with DecodingLayerParsers,

@@ -1,6 +1,7 @@
 package pcap
 
 import (
+	"bytes"
 	"net/netip"
 	"sort"
 	"time"
@@ -29,10 +30,8 @@ func keyOf(p *packet) (flowKey, int) {
 func dirOf(p *packet) dirKey { return dirKey{p.src, p.dst, p.sport, p.dport} }
 
 func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
+	if c := bytes.Compare(a[:], b[:]); c != 0 {
+		return c < 0
 	}
 	return pa <= pb
 }
@@ -494,8 +493,8 @@ func (f *flow) retransmission(p *packet, d int) {
 	}
 }
 
-// packets returns the flow's recorded packets in frame order.
-func (f *flow) packetList() ([]Packet, int) {
+// recList returns the flow's recorded packets in frame order, once each.
+func (f *flow) recList() []rec {
 	rs := make([]rec, 0, f.headN+f.marksN+tailRecs)
 	rs = append(rs, f.head[:f.headN]...)
 	rs = append(rs, f.marks[:f.marksN]...)
@@ -504,23 +503,34 @@ func (f *flow) packetList() ([]Packet, int) {
 		rs = append(rs, f.tail[(f.tailN-n+i)%tailRecs])
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].frame < rs[j].frame })
-	out := make([]Packet, 0, len(rs))
-	c := f.clientSide()
+	out := rs[:0]
 	for i, r := range rs {
-		if i > 0 && r.frame == rs[i-1].frame {
-			continue
+		if i == 0 || r.frame != rs[i-1].frame {
+			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// PacketList returns the flow's kept packets (the first ones, the notable
+// ones and the last ones) in frame order, building them on first use: most
+// retained flows are never shown, and a compact record is cheaper to keep.
+func (f *Flow) PacketList() []Packet {
+	if f.Packets != nil || f.recs == nil {
+		return f.Packets
+	}
+	out := make([]Packet, 0, len(f.recs))
+	for _, r := range f.recs {
 		dir := ">"
-		if int(r.dir) != c {
+		if int(r.dir) != f.client {
 			dir = "<"
 		}
-		s, o := &f.side[r.dir], &f.side[1-r.dir]
 		seq, ack := r.seq, r.ack
-		if s.synSeen {
-			seq -= s.isn
+		if f.synSeen[r.dir] {
+			seq -= f.isn[r.dir]
 		}
-		if o.synSeen && r.flags&flagACK != 0 {
-			ack -= o.isn
+		if f.synSeen[1-r.dir] && r.flags&flagACK != 0 {
+			ack -= f.isn[1-r.dir]
 		}
 		pk := Packet{Frame: int(r.frame), Time: time.Unix(0, r.t).UTC(), Dir: dir, Flags: flagString(r.flags),
 			Seq: seq, Ack: ack, Len: int(r.plen), Win: int(r.win)}
@@ -531,7 +541,8 @@ func (f *flow) packetList() ([]Packet, int) {
 		}
 		out = append(out, pk)
 	}
-	return out, f.packets - len(out)
+	f.Packets, f.Omitted = out, f.Total-len(out)
+	return out
 }
 
 func flagString(fl uint8) string {

@@ -23,6 +23,18 @@ type Options struct {
 	Progress func(bytesRead int64)
 }
 
+const (
+	batchSize = 256
+	batches   = 4
+)
+
+// batch carries decoded packets from the reading goroutine to the analysis.
+type batch struct {
+	pkts   [batchSize]packet
+	n      int
+	copies bool // a frame came from a capture that can see copies
+}
+
 // packetReader is what pcapgo's pcap and pcapng readers have in common.
 type packetReader interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
@@ -72,10 +84,11 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	if !IsCapture(head) {
 		return nil, errors.New("not a pcap or pcapng capture (unknown magic number)")
 	}
-	c := &Capture{Artifact: opt.Name, Drops: -1}
+	c := &Capture{Artifact: opt.Name, Drops: -1, LinkTypes: []string{}}
 	drops := map[int]uint64{}
 	var src packetReader
-	linkOf := func(ci *gopacket.CaptureInfo) layers.LinkType { return 0 }
+	var fixedLink layers.LinkType // pcap: one link type for the file
+	mixed := false                // pcapng: per interface, in AncillaryData
 	if head[0] == 0x0a {
 		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true,
 			StatisticsCallback: func(id int, s pcapgo.NgInterfaceStatistics) {
@@ -86,68 +99,96 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pcapng: %v", err)
 		}
-		src = ng
-		linkOf = func(ci *gopacket.CaptureInfo) layers.LinkType {
-			if len(ci.AncillaryData) > 0 {
-				if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
-					return lt
-				}
-			}
-			return layers.LinkTypeEthernet
-		}
+		src, mixed, fixedLink = ng, true, layers.LinkTypeEthernet
 	} else {
 		pr, err := pcapgo.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("pcap: %v", err)
 		}
-		src = pr
-		lt := pr.LinkType()
-		linkOf = func(*gopacket.CaptureInfo) layers.LinkType { return lt }
+		src, fixedLink = pr, pr.LinkType()
 	}
 
+	// Two stages on two goroutines: reading and decoding fill batches of
+	// packets, the TCP analysis consumes them in order. Four batches
+	// circulate, so nothing is allocated per packet or per batch.
 	tr := newTracker(c, opt.MaxFlows)
-	dec := newDecoder()
+	full, empty := make(chan *batch, batches), make(chan *batch, batches)
+	for range batches {
+		empty <- new(batch)
+	}
 	links := map[layers.LinkType]int{}
 	undecodable := map[layers.LinkType]int{}
-	var p packet
 	var readErr error
-	var first, last int64
-	for {
-		data, ci, err := src.ZeroCopyReadPacketData()
-		if err != nil {
-			if err != io.EOF {
-				readErr = err
+	var first, last, prev int64
+	go func() {
+		defer close(full)
+		dec := newDecoder()
+		b := <-empty
+		b.n, b.copies = 0, false
+		for {
+			data, ci, err := src.ZeroCopyReadPacketData()
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				break
 			}
-			break
-		}
-		c.Packets++
-		c.Bytes += int64(ci.Length)
-		if ci.CaptureLength < ci.Length {
-			c.SnapTrimmed++
-		}
-		ts := ci.Timestamp.UnixNano()
-		if c.Packets == 1 || ts < first {
-			first = ts
-		}
-		last = max(last, ts)
-		lt := linkOf(&ci)
-		links[lt]++
-		p.frame, p.t, p.iface = c.Packets, ts, int64(ci.InterfaceIndex)<<32
-		if !dec.decode(lt, data, &p) {
-			if _, ok := firstLayer(lt, data); !ok {
-				undecodable[lt]++
+			c.Packets++
+			c.Bytes += int64(ci.Length)
+			if ci.CaptureLength < ci.Length {
+				c.SnapTrimmed++
 			}
-			if tr.lastT < ts {
-				tr.lastT = ts
+			ts := ci.Timestamp.UnixNano()
+			if c.Packets == 1 || ts < first {
+				first = ts
 			}
-			continue
+			if ts < prev {
+				c.OutOfOrder++
+			}
+			prev, last = ts, max(last, ts)
+			lt := fixedLink
+			if mixed && len(ci.AncillaryData) > 0 {
+				if l, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+					lt = l
+				}
+				b.copies = b.copies || ci.InterfaceIndex > 0
+			}
+			b.copies = b.copies || lt == layers.LinkTypeLinuxSLL || lt == layers.LinkTypeLinuxSLL2
+			links[lt]++
+			p := &b.pkts[b.n]
+			p.frame, p.t, p.iface = c.Packets, ts, int64(ci.InterfaceIndex)<<32
+			if !dec.decode(lt, data, p) {
+				if _, ok := firstLayer(lt, data); !ok {
+					undecodable[lt]++
+				}
+				continue
+			}
+			// The reader reuses its buffer: keep the first payload bytes.
+			p.payload = p.head[:copy(p.head[:], p.payload)]
+			c.TCPPackets++
+			if b.n++; b.n == batchSize {
+				full <- b
+				b = <-empty
+				b.n, b.copies = 0, false
+			}
+			if opt.Progress != nil && c.Packets%8192 == 0 {
+				opt.Progress(cr.n)
+			}
 		}
-		c.TCPPackets++
-		tr.packet(&p)
-		if opt.Progress != nil && c.Packets%8192 == 0 {
-			opt.Progress(cr.n)
+		if b.n > 0 {
+			full <- b
 		}
+	}()
+	for b := range full {
+		if b.copies {
+			tr.watchCopies()
+		}
+		for i := range b.n {
+			tr.packet(&b.pkts[i])
+		}
+		empty <- b
 	}
+	tr.lastT = max(tr.lastT, last)
 	if c.Packets > 0 {
 		c.Start, c.End = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
 	}

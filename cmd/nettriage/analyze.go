@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,6 +18,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
 	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/pcap"
 	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
 )
@@ -83,9 +87,14 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 		errs = append(errs, artifact.Error{Artifact: "rules", Message: e.Error()})
 	}
 
+	fo := facts.Options{Year: fl.year, Location: loc}
+	if bar := newProgress(cmd.ErrOrStderr()); bar != nil {
+		fo.Progress = bar.update
+		defer bar.done()
+	}
 	rep := engine.Analyze(arts, errs, engine.Options{
 		Rules:   rs,
-		Facts:   facts.Options{Year: fl.year, Location: loc},
+		Facts:   fo,
 		Version: version,
 	})
 
@@ -170,6 +179,10 @@ func readInputs(args []string, stdin io.Reader, lim artifact.Limits) ([]artifact
 	var total int64
 	files := 0
 	add := func(name string, r io.Reader) {
+		if in, ok := streamCapture(name, r); ok {
+			inputs = append(inputs, in)
+			return
+		}
 		files++
 		if files > lim.MaxFiles {
 			if files == lim.MaxFiles+1 {
@@ -192,7 +205,7 @@ func readInputs(args []string, stdin io.Reader, lim artifact.Limits) ([]artifact
 	}
 	for _, arg := range args {
 		if arg == "-" {
-			add("stdin", stdin)
+			add("stdin", bufio.NewReaderSize(stdin, 64<<10))
 			continue
 		}
 		st, err := os.Stat(arg)
@@ -229,4 +242,89 @@ func readFile(path, name string, add func(string, io.Reader), errs *[]artifact.E
 	}
 	defer f.Close()
 	add(strings.TrimPrefix(name, "./"), f)
+}
+
+// streamCapture turns a packet capture (plain or gzip-compressed) into an
+// input that is read from its file, or from stdin, while it is analysed,
+// instead of into memory: captures can be gigabytes, and the analysis
+// needs only one pass. r must be an *os.File or a *bufio.Reader.
+func streamCapture(name string, r io.Reader) (artifact.Input, bool) {
+	var head []byte
+	switch v := r.(type) {
+	case *os.File:
+		head = make([]byte, 64)
+		n, _ := v.ReadAt(head, 0)
+		head = head[:n]
+	case *bufio.Reader:
+		head, _ = v.Peek(64)
+	default:
+		return artifact.Input{}, false
+	}
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(head))
+		if err != nil {
+			return artifact.Input{}, false
+		}
+		inner := make([]byte, 4)
+		n, _ := io.ReadFull(zr, inner)
+		head = inner[:n]
+	}
+	if !pcap.IsCapture(head) {
+		return artifact.Input{}, false
+	}
+	in := artifact.Input{Name: name}
+	switch v := r.(type) {
+	case *os.File:
+		path := v.Name()
+		if st, err := v.Stat(); err == nil {
+			in.Size = st.Size()
+		}
+		in.Open = func() (io.ReadCloser, error) { return os.Open(path) }
+	case *bufio.Reader:
+		used := false
+		in.Open = func() (io.ReadCloser, error) {
+			if used {
+				return nil, fmt.Errorf("%s can be read only once", name)
+			}
+			used = true
+			return io.NopCloser(v), nil
+		}
+	}
+	return in, true
+}
+
+// progress draws a one-line progress bar on stderr while captures are
+// read; only on a terminal, so logs and pipes stay clean.
+type progress struct {
+	w    io.Writer
+	last time.Time
+	drew bool
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return &progress{w: w}
+}
+
+func (p *progress) update(name string, done, total int64) {
+	if time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last, p.drew = time.Now(), true
+	if total > 0 {
+		pct := min(100, int(done*100/total))
+		bar := strings.Repeat("#", pct/4) + strings.Repeat(".", 25-pct/4)
+		fmt.Fprintf(p.w, "\r%s [%s] %3d%% %d/%d MB ", filepath.Base(name), bar, pct, done>>20, total>>20)
+		return
+	}
+	fmt.Fprintf(p.w, "\r%s %d MB read ", filepath.Base(name), done>>20)
+}
+
+func (p *progress) done() {
+	if p.drew {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
 }
