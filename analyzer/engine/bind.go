@@ -201,6 +201,7 @@ func bind(h *facts.Host, all []*facts.Host, params map[string]float64, rec *Reco
 		},
 		PcapStallBursts:   func(w, m float64) int { return stallBursts(h, rec, w, m, 0) },
 		PcapStallsNearLog: func(w, m, near float64) int { return stallBursts(h, rec, w, m, near) },
+		PcapZeroWindows:   func(min float64) int { return zeroWindowStalls(h, rec, min) },
 		SharedVIPs:        func() int { return record(derive.SharedVIPs(all)) },
 		ConcurrentMasters: func() int { return record(derive.ConcurrentMasters(all)) },
 		IdleIPVSSockets: func(fraction, def float64) int {

@@ -269,6 +269,37 @@ func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) i
 	})
 }
 
+// zeroWindowStalls counts flows in which one side advertised a zero window
+// for at least minSeconds (to the end of the capture, or until it opened).
+func zeroWindowStalls(h *facts.Host, rec *Recorder, minSeconds float64) int {
+	return countCaptures(h, rec, func(cr captureRecorder) int {
+		n := 0
+		for _, f := range cr.c.Flows {
+			for _, sd := range [2]struct {
+				s    *pcap.Side
+				who  string
+				addr netip.AddrPort
+			}{{&f.ClientSide, "client", f.Client}, {&f.ServerSide, "server", f.Server}} {
+				if sd.s.MaxZeroWin < minSeconds || sd.s.ZeroWinFrame == 0 {
+					continue
+				}
+				if n < maxEvidencePerCall {
+					until := "then opened it again"
+					if sd.s.ZeroWinUntil {
+						until = "still zero when the capture ends"
+					}
+					cr.frame(f.ID, sd.s.ZeroWinFrame, frameTime(cr.c, f.ID, sd.s.ZeroWinFrame),
+						fmt.Sprintf("the %s %s advertised a zero window for %.1f s (%s): its application stopped reading",
+							sd.who, sd.addr, sd.s.MaxZeroWin, until))
+					cr.flow(f.ID)
+				}
+				n++
+			}
+		}
+		return n
+	})
+}
+
 func closeTo(ts []time.Time, from, to time.Time, slack float64) bool {
 	d := time.Duration(slack * float64(time.Second))
 	for _, t := range ts {

@@ -76,6 +76,7 @@ type Env struct {
 	PcapHungRequests  func(minWait float64, protocols string, lo, hi float64) int `expr:"pcap_hung_requests"`
 	PcapStallBursts   func(window, minFlows float64) int                          `expr:"pcap_stall_bursts"`
 	PcapStallsNearLog func(window, minFlows, near float64) int                    `expr:"pcap_stall_bursts_near_ipvs_changes"`
+	PcapZeroWindows   func(minSeconds float64) int                                `expr:"pcap_zero_window_stalls"`
 
 	// Across hosts (meaningful in rules with scope: cluster).
 	SharedVIPs        func() int `expr:"shared_vips"`

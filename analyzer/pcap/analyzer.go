@@ -529,7 +529,7 @@ func rtoList(s *side) []float64 {
 func sideStats(s *side) Side {
 	st := Side{Packets: s.packets, Bytes: s.bytes, Retrans: s.retrans + s.spurious, Spurious: s.spurious,
 		FastRetrans: s.fast, OutOfOrder: s.ooo, DupAcks: s.dupAcks, ZeroWindows: s.zeroWins,
-		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: float64(s.maxZero) / 1e9, KeepAlives: s.keepAlives,
+		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: float64(s.maxZero) / 1e9, ZeroWinFrame: s.maxZeroFrame, KeepAlives: s.keepAlives,
 		RSTs: s.rsts, AfterRST: s.afterRST, FirstRST: s.firstRSTFrame, FINs: s.fins, SYNs: s.syns, RTO: rtoList(s),
 		RTTMin: s.rttMin, RTTSamples: s.rttN, OutOfWindow: s.oow, MaxBehind: s.maxBehind, MaxAhead: s.maxAhead,
 		MaxWindow: s.maxWin, TSRegress: s.tsRegress}
@@ -548,9 +548,9 @@ func (t *tracker) finish() {
 	for _, idx := range t.liveFlows() {
 		// A zero window still open at the end counts up to the last packet.
 		for i := range t.fl(idx).side {
-			s := &t.fl(idx).side[i]
-			if s.zeroSince != 0 {
-				s.maxZero = max(s.maxZero, t.lastT-s.zeroSince)
+			if s := &t.fl(idx).side[i]; s.zeroSince != 0 {
+				s.endZero(t.lastT)
+				s.zeroSince = 1 // still zero at the end
 			}
 		}
 		t.finalize(idx)

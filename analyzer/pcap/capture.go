@@ -92,6 +92,7 @@ type Side struct {
 	ZeroWindows  int       `json:"zero_windows"`
 	ZeroWinUntil bool      `json:"zero_window_at_end"` // still advertising zero when the capture ends
 	MaxZeroWin   float64   `json:"max_zero_window_seconds"`
+	ZeroWinFrame int       `json:"zero_window_frame"` // first frame of the longest zero-window episode
 	KeepAlives   int       `json:"keepalives"`
 	RSTs         int       `json:"rsts"`
 	AfterRST     int       `json:"packets_after_own_rst"` // sent after this endpoint's own RST: that RST was forged or injected

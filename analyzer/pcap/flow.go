@@ -103,6 +103,7 @@ type side struct {
 	packets, retrans, spurious, fast, ooo, dupAcks, zeroWins, keepAlives, rsts, afterRST, fins, syns, oow, tsRegress int
 	bytes                                                                                                            int64
 	zeroSince, maxZero                                                                                               int64
+	zeroFrame, maxZeroFrame                                                                                          int
 	maxBehind, maxAhead, maxWin                                                                                      int64
 
 	lastNewSeq  uint32
@@ -309,11 +310,10 @@ func (f *flow) track(p *packet, d int) uint16 {
 			s.zeroWins++
 			notes |= noteZeroWindow
 			if s.zeroSince == 0 {
-				s.zeroSince = p.t
+				s.zeroSince, s.zeroFrame = p.t, p.frame
 			}
 		} else if s.zeroSince != 0 {
-			s.maxZero = max(s.maxZero, p.t-s.zeroSince)
-			s.zeroSince = 0
+			s.endZero(p.t)
 		}
 	}
 	w := int64(p.win)
@@ -378,6 +378,14 @@ func (f *flow) track(p *packet, d int) uint16 {
 	}
 	s.lastWin, s.lastSeq, s.lastTime = p.win, p.seq, p.t
 	return notes
+}
+
+// endZero closes a zero-window episode at t, keeping the longest.
+func (s *side) endZero(t int64) {
+	if d := t - s.zeroSince; d >= s.maxZero {
+		s.maxZero, s.maxZeroFrame = d, s.zeroFrame
+	}
+	s.zeroSince = 0
 }
 
 func (f *flow) scaleKnown() bool { return f.side[0].wscale >= 0 && f.side[1].wscale >= 0 && f.synack }

@@ -23,4 +23,6 @@ var Samples = map[string]func() *Capture{
 	"vip-nodeport-local-race/capture-negative/celery.pcap":         func() *Capture { return AMQPHang("10.10.10.100:31672", true) },
 	"ipvs-service-churn/capture/vip.pcap":                          func() *Capture { return Churn(true) },
 	"ipvs-service-churn/capture-negative/vip.pcap":                 func() *Capture { return Churn(false) },
+	"zero-window-stall/capture/download.pcap":                      func() *Capture { return ZeroWindow(true) },
+	"zero-window-stall/capture-negative/download.pcap":             func() *Capture { return ZeroWindow(false) },
 }

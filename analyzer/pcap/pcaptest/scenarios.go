@@ -296,3 +296,45 @@ func AnyCopies(stray bool) *Capture {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ZeroWindow: a client stops reading a download; its receive buffer fills,
+// it advertises a zero window, and the server probes with backoff for the
+// rest of the capture. In the near miss the window is zero for 300 ms and
+// opens again, as flow control is meant to work.
+func ZeroWindow(stuck bool) *Capture {
+	c := New()
+	cli := host("10.40.0.21:38760", 22_000_000)
+	srv := host("10.40.0.80:80", 1_000_000)
+	k := c.Conn(cli, srv, 1, 1_000_000)
+	k.Handshake(at(0))
+	k.Send(at(0.01), true, []byte("GET /export.csv HTTP/1.1\r\nHost: reports\r\n\r\n"))
+	chunk := make([]byte, 1400)
+	t := 0.02
+	for i := 0; i < 40; i++ {
+		k.Send(at(t), false, chunk)
+		if i%2 == 1 {
+			k.Ack(at(t+0.0005), true)
+		}
+		t += 0.001
+	}
+	zero := k.Segment(at(t), true)
+	zero.Win = 0
+	c.Add(zero)
+	if !stuck {
+		upd := k.Segment(at(t+0.3), true)
+		c.Add(upd)
+		k.Send(at(t+0.301), false, chunk)
+		k.Ack(at(t+0.302), true)
+		k.Close(at(t+0.4), false)
+		return c
+	}
+	for _, back := range []float64{0.2, 0.6, 1.4, 3, 6.2, 12.6, 25.4, 51} {
+		probe := k.Segment(at(t+back), false)
+		probe.Payload = chunk[:1]
+		c.Add(probe)
+		ack := k.Segment(at(t+back+0.0003), true)
+		ack.Win = 0
+		c.Add(ack)
+	}
+	return c
+}
