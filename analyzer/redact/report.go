@@ -1,7 +1,10 @@
 package redact
 
 import (
+	"net/netip"
+
 	"github.com/nettriage/nettriage/analyzer/engine"
+	"github.com/nettriage/nettriage/analyzer/pcap"
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -51,6 +54,14 @@ func (r *Redactor) Report(rep *engine.Report) *engine.Report {
 					g.Evidence[k] = e
 				}
 			}
+			if f.Flows != nil {
+				g.Flows = make([]engine.FlowEvidence, len(f.Flows))
+				for k, fe := range f.Flows {
+					fl := *fe.Flow
+					fl.Client, fl.Server = redactAddrPort(fl.Client, t), redactAddrPort(fl.Server, t)
+					g.Flows[k] = engine.FlowEvidence{Artifact: t(fe.Artifact), Flow: &fl}
+				}
+			}
 			if f.Missing != nil {
 				g.Missing = make([]engine.Missing, len(f.Missing))
 				for k, m := range f.Missing {
@@ -65,6 +76,10 @@ func (r *Redactor) Report(rep *engine.Report) *engine.Report {
 		for i, c := range rep.Captures {
 			c.Artifact = t(c.Artifact)
 			c.Notes = mapStrings(c.Notes, t)
+			c.NAT = append([]pcap.NATMapping(nil), c.NAT...)
+			for k := range c.NAT {
+				c.NAT[k].Before, c.NAT[k].After = t(c.NAT[k].Before), t(c.NAT[k].After)
+			}
 			out.Captures[i] = c
 		}
 	}
@@ -129,4 +144,14 @@ func mapStrings(ss []string, f func(string) string) []string {
 		out[i] = f(s)
 	}
 	return out
+}
+
+// redactAddrPort replaces a flow endpoint's address by its pseudonym; the
+// port is kept, as in text.
+func redactAddrPort(ap netip.AddrPort, t func(string) string) netip.AddrPort {
+	a, err := netip.ParseAddr(t(ap.Addr().String()))
+	if err != nil {
+		a = netip.IPv4Unspecified()
+	}
+	return netip.AddrPortFrom(a, ap.Port())
 }
