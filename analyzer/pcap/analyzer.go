@@ -1,6 +1,7 @@
 package pcap
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"sort"
 	"time"
@@ -56,7 +57,8 @@ type tracker struct {
 	free   []int32
 	closed []closedRef       // flows in the order they closed, to retire them
 	recent map[flowKey]int64 // retired closed flows: when they closed, to see a port reused
-	index  map[flowKey]int32
+	index  map[uint64]int32  // flow key hash -> first flow of its chain
+	live   int               // flows tracked
 	alias  map[flowKey]aliasRef
 	ports  map[portKey]int32
 	ids    int
@@ -78,7 +80,7 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 	if maxFlows <= 0 {
 		maxFlows = defaultMaxFlows
 	}
-	return &tracker{c: c, maxFlows: maxFlows, index: map[flowKey]int32{}, alias: map[flowKey]aliasRef{},
+	return &tracker{c: c, maxFlows: maxFlows, index: map[uint64]int32{}, alias: map[flowKey]aliasRef{},
 		ports: map[portKey]int32{}, recent: map[flowKey]int64{}, pairs: map[SourcePair]pairTS{},
 		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{}}
 }
@@ -99,7 +101,7 @@ func (t *tracker) packet(p *packet) {
 		}
 	}
 	key, d := keyOf(p)
-	idx, ok := t.index[key]
+	idx, ok := t.lookup(key)
 	if ok && p.flags&(flagSYN|flagACK) == flagSYN {
 		f := t.fl(idx)
 		if s := &f.side[d]; s.synSeen && p.seq != s.isn && (f.closed != 0 || f.synack) {
@@ -260,7 +262,7 @@ func (t *tracker) retire(now int64) {
 // newFlow starts tracking a connection, evicting idle flows when the table
 // is full.
 func (t *tracker) newFlow(key flowKey, p *packet) int32 {
-	if len(t.index) >= t.maxFlows {
+	if t.live >= t.maxFlows {
 		t.evict(p.t)
 	}
 	var idx int32
@@ -279,7 +281,7 @@ func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 	f := t.fl(idx)
 	*f = flow{key: key, v6: p.v6, live: true, id: t.ids, client: -1}
 	f.side[0].wscale, f.side[1].wscale = -1, -1
-	t.index[key] = idx
+	t.link(idx)
 	for _, k := range [...]portKey{{key.a, key.pa, key.pb}, {key.b, key.pb, key.pa}, {key.a, key.pa, 0}, {key.b, key.pb, 0}} {
 		// The first live flow keeps an endpoint, so a twin does not hide
 		// the flow it continues.
@@ -323,11 +325,71 @@ func (t *tracker) evict(now int64) {
 	}
 }
 
+// The flow index maps a 64-bit hash of the key to a chain of flows (almost
+// always one): a map with a uint64 key takes Go's fast path, which a
+// 36-byte key does not, and this lookup runs for every packet.
+
+func hashKey(k *flowKey) uint64 {
+	h := uint64(k.pa)<<16 | uint64(k.pb)
+	for _, w := range [4]uint64{binary.LittleEndian.Uint64(k.a[:8]), binary.LittleEndian.Uint64(k.a[8:]),
+		binary.LittleEndian.Uint64(k.b[:8]), binary.LittleEndian.Uint64(k.b[8:])} {
+		h = (h ^ w) * 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	return h
+}
+
+func (t *tracker) lookup(k flowKey) (int32, bool) {
+	i, ok := t.index[hashKey(&k)]
+	for ok {
+		f := t.fl(i)
+		if f.key == k {
+			return i, true
+		}
+		i, ok = f.chain, f.chain >= 0
+	}
+	return 0, false
+}
+
+func (t *tracker) link(idx int32) {
+	f := t.fl(idx)
+	h := hashKey(&f.key)
+	f.chain = -1
+	if head, ok := t.index[h]; ok {
+		f.chain = head
+	}
+	t.index[h] = idx
+	t.live++
+}
+
+func (t *tracker) unlink(idx int32) {
+	f := t.fl(idx)
+	h := hashKey(&f.key)
+	t.live--
+	head := t.index[h]
+	if head == idx {
+		if f.chain >= 0 {
+			t.index[h] = f.chain
+		} else {
+			delete(t.index, h)
+		}
+		return
+	}
+	for p := t.fl(head); p.chain >= 0; p = t.fl(p.chain) {
+		if p.chain == idx {
+			p.chain = f.chain
+			return
+		}
+	}
+}
+
 // liveFlows returns the indexes of the tracked flows, in ID order.
 func (t *tracker) liveFlows() []int32 {
-	live := make([]int32, 0, len(t.index))
-	for _, idx := range t.index {
-		live = append(live, idx)
+	live := make([]int32, 0, t.live)
+	for i := int32(0); i < t.nflows; i++ {
+		if t.fl(i).live {
+			live = append(live, i)
+		}
 	}
 	sort.Slice(live, func(i, j int) bool { return t.fl(live[i]).id < t.fl(live[j]).id })
 	return live
@@ -424,7 +486,7 @@ func (t *tracker) finalize(idx int32) {
 		return
 	}
 	f.live = false
-	delete(t.index, f.key)
+	t.unlink(idx)
 	for _, k := range [...]portKey{{f.key.a, f.key.pa, f.key.pb}, {f.key.b, f.key.pb, f.key.pa}, {f.key.a, f.key.pa, 0}, {f.key.b, f.key.pb, 0}} {
 		if old, ok := t.ports[k]; ok && old == idx {
 			delete(t.ports, k)

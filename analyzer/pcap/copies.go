@@ -109,7 +109,7 @@ func (t *tracker) sawCopy(p *packet, e *copyEntry) {
 		t.nat[e.dir] = &natEntry{after: dir, v6: p.v6, packets: 1, frame: e.frame}
 	}
 	key, _ := keyOf(p)
-	if _, own := t.index[key]; !own {
+	if _, own := t.lookup(key); !own {
 		if _, known := t.alias[key]; !known && len(t.alias) < t.maxFlows {
 			d := 0
 			if e.dir.src != f.key.a || e.dir.sport != f.key.pa {

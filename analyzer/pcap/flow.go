@@ -144,6 +144,7 @@ type side struct {
 // flow is a tracked connection.
 type flow struct {
 	key        flowKey
+	chain      int32 // next flow with the same key hash, or -1
 	v6         bool
 	live       bool
 	id         int
