@@ -24,7 +24,7 @@ build:
 
 ## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler
 test: vet test-worker
-	@unformatted=$$(gofmt -l analyzer cmd rules wasm); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l analyzer cmd rules wasm live); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 $(PKGS)
 
 vet:

@@ -52,6 +52,7 @@ func (x *expander) emitTree(t *tree) {
 		soses[root] = info
 	}
 	plainHosts := plainTreeHosts(t)
+	collected := collectedBundles(t) // bundles of `nettriage collect` (collected.go)
 	var groups []*procSysGroup
 	groupFor := func(prefix, host, ns string) *procSysGroup {
 		name := t.id + prefix + "proc/sys"
@@ -90,11 +91,18 @@ func (x *expander) emitTree(t *tree) {
 			continue
 		}
 		host = plainHosts[m.path]
+		if b := collectedBundleOf(collected, m.path); b != nil {
+			b.add(x, t, m, host)
+			continue
+		}
 		if i := procSysIndex(m.path); i >= 0 {
 			addProcSys(groupFor(m.path[:i], host, ""), m.path[i+len("proc/sys/"):], m)
 			continue
 		}
 		x.typeFile(m, host, "", false)
+	}
+	for _, b := range collected {
+		b.finish(x)
 	}
 	for _, g := range groups {
 		if len(g.lines) == 0 {
