@@ -55,12 +55,12 @@ type tracker struct {
 	chunks [][]flow // flow storage in fixed chunks: growing never copies a flow
 	nflows int32
 	free   []int32
-	closed []closedRef       // flows in the order they closed, to retire them
-	recent map[flowKey]int64 // retired closed flows: when they closed, to see a port reused
-	index  map[uint64]int32  // flow key hash -> first flow of its chain
-	live   int               // flows tracked
+	closed []closedRef      // flows in the order they closed, to retire them
+	recent map[uint64]int64 // retired closed flows: when they closed, to see a port reused
+	index  map[uint64]int32 // flow key hash -> first flow of its chain
+	live   int              // flows tracked
 	alias  map[flowKey]aliasRef
-	ports  map[portKey]int32
+	ports  map[uint64]int32 // portKey hash -> flow
 	ids    int
 
 	pairs   map[SourcePair]pairTS // last timestamp seen from a client to a server, for PAWS
@@ -81,7 +81,7 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 		maxFlows = defaultMaxFlows
 	}
 	return &tracker{c: c, maxFlows: maxFlows, index: map[uint64]int32{}, alias: map[flowKey]aliasRef{},
-		ports: map[portKey]int32{}, recent: map[flowKey]int64{}, pairs: map[SourcePair]pairTS{},
+		ports: map[uint64]int32{}, recent: map[uint64]int64{}, pairs: map[SourcePair]pairTS{},
 		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{}}
 }
 
@@ -91,7 +91,7 @@ func (t *tracker) packet(p *packet) {
 	if p.iface != t.lastIface || len(t.ifaces) == 0 {
 		t.ifaces[p.iface], t.lastIface = true, p.iface
 	}
-	if len(t.closed) > 0 && p.t-t.fl(t.closed[0].idx).last >= closeLinger {
+	if len(t.closed) > 0 && p.t-t.closed[0].at >= closeLinger {
 		t.retire(p.t)
 	}
 	if t.copies != nil {
@@ -129,8 +129,8 @@ func (t *tracker) packet(p *packet) {
 	if !ok {
 		tw, isTwin := t.twinCheck(p)
 		idx = t.newFlow(key, p)
-		if closedAt, seen := t.recent[key]; seen && p.flags&(flagSYN|flagACK) == flagSYN {
-			delete(t.recent, key)
+		if closedAt, seen := t.recent[hashKey(&key)]; seen && p.flags&(flagSYN|flagACK) == flagSYN {
+			delete(t.recent, hashKey(&key))
 			if p.t-closedAt < portReuseWindow {
 				t.fl(idx).reused = true
 				extra |= notePortReuse
@@ -172,7 +172,7 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 		}
 	}
 	if wasClosed == 0 && f.closed != 0 {
-		t.closed = append(t.closed, closedRef{idx, f.id})
+		t.closed = append(t.closed, closedRef{idx, f.id, p.t})
 	}
 	if wasClosed == 0 && f.closed != 0 && f.client >= 0 {
 		c := &f.side[f.client]
@@ -220,6 +220,7 @@ func (t *tracker) fl(i int32) *flow { return &t.chunks[i/chunkFlows][i%chunkFlow
 type closedRef struct {
 	idx int32
 	id  int
+	at  int64 // when it closed; retire checks the flow's last packet
 }
 
 // closeLinger is how long a closed flow stays tracked, for late
@@ -238,10 +239,12 @@ func (t *tracker) retire(now int64) {
 		f := t.fl(r.idx)
 		if f.live && f.id == r.id {
 			if now-f.last < closeLinger {
+				// Still talking after the close: look again later.
+				t.closed = append(t.closed[1:], closedRef{r.idx, r.id, f.last})
 				break
 			}
 			if len(t.recent) < t.maxFlows*2 {
-				t.recent[f.key] = f.last
+				t.recent[hashKey(&f.key)] = f.last
 			}
 			t.finalize(r.idx)
 		}
@@ -285,8 +288,8 @@ func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 	for _, k := range [...]portKey{{key.a, key.pa, key.pb}, {key.b, key.pb, key.pa}, {key.a, key.pa, 0}, {key.b, key.pb, 0}} {
 		// The first live flow keeps an endpoint, so a twin does not hide
 		// the flow it continues.
-		if old, taken := t.ports[k]; !taken || !t.fl(old).live {
-			t.ports[k] = idx
+		if old, taken := t.ports[k.hash()]; !taken || !t.fl(old).live {
+			t.ports[k.hash()] = idx
 		}
 	}
 	return idx
@@ -333,6 +336,15 @@ func hashKey(k *flowKey) uint64 {
 	h := uint64(k.pa)<<16 | uint64(k.pb)
 	for _, w := range [4]uint64{binary.LittleEndian.Uint64(k.a[:8]), binary.LittleEndian.Uint64(k.a[8:]),
 		binary.LittleEndian.Uint64(k.b[:8]), binary.LittleEndian.Uint64(k.b[8:])} {
+		h = (h ^ w) * 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	return h
+}
+
+func (k portKey) hash() uint64 {
+	h := uint64(k.port)<<16 | uint64(k.rport) | 1<<40
+	for _, w := range [2]uint64{binary.LittleEndian.Uint64(k.addr[:8]), binary.LittleEndian.Uint64(k.addr[8:])} {
 		h = (h ^ w) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
 	}
@@ -404,7 +416,7 @@ func (t *tracker) twinCheck(p *packet) (tw Twin, found bool) {
 		return tw, false
 	}
 	try := func(local [16]byte, lport, rport uint16, toLocal bool) bool {
-		fi, ok := t.ports[portKey{local, lport, rport}]
+		fi, ok := t.ports[portKey{local, lport, rport}.hash()]
 		if !ok {
 			return false
 		}
@@ -413,8 +425,12 @@ func (t *tracker) twinCheck(p *packet) (tw Twin, found bool) {
 			return false
 		}
 		ls := 0
-		if f.key.b == local && f.key.pb == lport {
+		switch {
+		case f.key.a == local && f.key.pa == lport:
+		case f.key.b == local && f.key.pb == lport:
 			ls = 1
+		default:
+			return false // a hash collision
 		}
 		a, b := &f.side[ls], &f.side[1-ls]
 		peer := addrOf(f, 1-ls)
@@ -488,8 +504,8 @@ func (t *tracker) finalize(idx int32) {
 	f.live = false
 	t.unlink(idx)
 	for _, k := range [...]portKey{{f.key.a, f.key.pa, f.key.pb}, {f.key.b, f.key.pb, f.key.pa}, {f.key.a, f.key.pa, 0}, {f.key.b, f.key.pb, 0}} {
-		if old, ok := t.ports[k]; ok && old == idx {
-			delete(t.ports, k)
+		if old, ok := t.ports[k.hash()]; ok && old == idx {
+			delete(t.ports, k.hash())
 		}
 	}
 	t.free = append(t.free, idx)

@@ -49,15 +49,14 @@ type packet struct {
 // decoder turns link-layer frames into packets with DecodingLayerParsers,
 // one per first layer, sharing one set of layer structs.
 type decoder struct {
-	eth     layers.Ethernet
-	dot1q   layers.Dot1Q
-	sll     layers.LinuxSLL
-	sll2    layers.LinuxSLL2
-	loop    layers.Loopback
-	ip4     layers.IPv4
-	ip6     layers.IPv6
-	tcp     layers.TCP
-	payload gopacket.Payload
+	eth   layers.Ethernet
+	dot1q layers.Dot1Q
+	sll   layers.LinuxSLL
+	sll2  layers.LinuxSLL2
+	loop  layers.Loopback
+	ip4   layers.IPv4
+	ip6   layers.IPv6
+	tcp   layers.TCP
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
@@ -71,7 +70,9 @@ func newDecoder() *decoder {
 		// A sparse container indexes decoders by layer type; the default
 		// map costs a hash lookup per layer of every packet.
 		dlc := gopacket.DecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
-		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.tcp, &d.payload} {
+		// No payload layer: decoding stops after TCP, whose Payload field
+		// is all that is needed.
+		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.tcp} {
 			dlc = dlc.Put(l)
 		}
 		p.SetDecodingLayerContainer(dlc)

@@ -23,9 +23,13 @@ type Options struct {
 	Progress func(bytesRead int64)
 }
 
+// Handing a batch over wakes the other goroutine, which costs far more
+// than a packet; batches of a thousand packets keep that cost out of the
+// per-packet time (256 measured 60% slower). Sixteen of them (3 MB) let
+// either stage run ahead through a burst.
 const (
-	batchSize = 256
-	batches   = 4
+	batchSize = 1024
+	batches   = 16
 )
 
 // batch carries decoded packets from the reading goroutine to the analysis.
@@ -116,7 +120,8 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	for range batches {
 		empty <- new(batch)
 	}
-	links := map[layers.LinkType]int{}
+	links := map[layers.LinkType]bool{}
+	var lastLink layers.LinkType
 	undecodable := map[layers.LinkType]int{}
 	var readErr error
 	var first, last, prev int64
@@ -154,7 +159,9 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 				b.copies = b.copies || ci.InterfaceIndex > 0
 			}
 			b.copies = b.copies || lt == layers.LinkTypeLinuxSLL || lt == layers.LinkTypeLinuxSLL2
-			links[lt]++
+			if lt != lastLink || len(links) == 0 {
+				links[lt], lastLink = true, lt
+			}
 			p := &b.pkts[b.n]
 			p.frame, p.t, p.iface = c.Packets, ts, int64(ci.InterfaceIndex)<<32
 			if !dec.decode(lt, data, p) {
