@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/engine"
 )
@@ -112,6 +113,13 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 				}
 			}
 		}
+		for i, fl := range f.Flows {
+			if i == 2 && !opt.Verbose {
+				fmt.Fprintf(b, "  … %d more flows (use -v)\n", len(f.Flows)-i)
+				break
+			}
+			textLadder(b, f, fl, p, opt.Verbose)
+		}
 		if opt.Verbose {
 			fmt.Fprintf(b, "  Why:\n    %s\n", indent(f.Explanation, 4))
 		}
@@ -145,6 +153,27 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 				mark = p.yellow + "*" + p.reset
 			}
 			fmt.Fprintf(b, " %s %-32s %+12d  %s\n", mark, c.Name, c.Delta, c.Meaning)
+		}
+	}
+	if len(r.Captures) > 0 {
+		fmt.Fprintf(b, "\n%sCaptures%s\n", p.bold, p.reset)
+		for _, c := range r.Captures {
+			fmt.Fprintf(b, "  %s: %d packets (%d TCP), %d connections", c.Artifact, c.Packets, c.TCPPackets, c.FlowCount)
+			if c.Packets > 0 {
+				fmt.Fprintf(b, ", %s to %s (%s)", c.Start.Format("2006-01-02 15:04:05"), c.End.Format("15:04:05 MST"),
+					c.End.Sub(c.Start).Round(time.Millisecond))
+			}
+			b.WriteString("\n")
+			for _, n := range c.Notes {
+				fmt.Fprintf(b, "    %s\n", n)
+			}
+			for i, m := range c.NAT {
+				if i == 4 && !opt.Verbose {
+					fmt.Fprintf(b, "    … %d more NAT mappings (use -v)\n", len(c.NAT)-i)
+					break
+				}
+				fmt.Fprintf(b, "    NAT: %s  became  %s  (%d packets)\n", m.Before, m.After, m.Packets)
+			}
 		}
 	}
 	if len(r.Errors) > 0 {
@@ -204,4 +233,70 @@ func firstLines(s string, n int) string {
 		}
 	}
 	return strings.Join(lines, "\n      ")
+}
+
+// textLadder prints a capture flow's packets, marking the ones the
+// evidence points at. Without verbose, long flows show the evidence
+// packets with two packets of context around each.
+func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p palette, verbose bool) {
+	marked := map[int]bool{}
+	for _, e := range f.Evidence {
+		if e.Artifact == fl.Artifact && e.Frame > 0 {
+			marked[e.Frame] = true
+		}
+	}
+	pkts := fl.PacketList()
+	show := make([]bool, len(pkts))
+	for i, pk := range pkts {
+		if verbose || len(pkts) <= 12 || marked[pk.Frame] {
+			for j := max(0, i-2); j <= min(len(pkts)-1, i+2) && (!verbose || j == i); j++ {
+				show[j] = true
+			}
+			if verbose || len(pkts) <= 12 {
+				show[i] = true
+			}
+		}
+	}
+	fmt.Fprintf(b, "  Packets of %s (%s), %d in the flow:\n", fl.Label(), fl.Artifact, fl.Total)
+	skipped := false
+	for i, pk := range pkts {
+		if !show[i] {
+			skipped = true
+			continue
+		}
+		if skipped {
+			b.WriteString("      …\n")
+			skipped = false
+		}
+		mark := "  "
+		if marked[pk.Frame] {
+			mark = p.yellow + ">>" + p.reset
+		}
+		dir := "→"
+		if pk.Dir == "<" {
+			dir = "←"
+		}
+		line := fmt.Sprintf("#%-7d %s %s %-12s seq=%d", pk.Frame, pk.Time.Format("15:04:05.000000"), dir, pk.Flags, pk.Seq)
+		if strings.Contains(pk.Flags, "ACK") {
+			line += fmt.Sprintf(" ack=%d", pk.Ack)
+		}
+		line += fmt.Sprintf(" win=%d len=%d", pk.Win, pk.Len)
+		if len(pk.Notes) > 0 {
+			line += "  " + strings.Join(pk.Notes, ", ")
+		}
+		fmt.Fprintf(b, "    %s %s\n", mark, line)
+	}
+	if skipped || fl.Omitted > 0 {
+		fmt.Fprintf(b, "      … (%d packets not kept or not shown)\n", fl.Total-countTrue(show))
+	}
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }

@@ -22,13 +22,13 @@ import (
 
 func main() {
 	packets := flag.Int("packets", 500_000, "packets in the synthetic capture")
-	size := flag.Int64("bytes", 0, "write about this many bytes instead of -packets (320 bytes per packet)")
+	size := flag.Int64("bytes", 0, "write about this many bytes instead of -packets (the synthetic capture averages 290 bytes per packet)")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "nettriage-bench"), "where the capture is written")
 	bin := flag.String("nettriage", "./nettriage", "the nettriage binary")
 	noTshark := flag.Bool("no-tshark", false, "measure nettriage only")
 	flag.Parse()
 	if *size > 0 {
-		*packets = int(*size / 320)
+		*packets = int(*size / 290)
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		fail(err)
