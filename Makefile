@@ -30,9 +30,12 @@ test: vet test-worker
 vet:
 	$(GO) vet $(PKGS)
 
-## bench: analysis benchmarks (50 MB sosreport-like bundle as .tar.gz and .tar.xz)
-bench:
+## bench: analysis benchmarks (50 MB bundle as .tar.gz/.tar.xz; capture analysis; nettriage vs tshark on a 500k-packet capture)
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./analyzer/engine/ ./analyzer/artifact/
+	$(GO) test -run '^$$' -bench . -benchmem ./analyzer/pcap/
+	@command -v tshark >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq tshark >/dev/null 2>&1; } || echo "tshark missing: apt-get install tshark for the ratio"
+	$(GO) run ./tools/benchpcap -packets 500000 -nettriage ./nettriage
 
 ## fuzz: run every parser's fuzz target for FUZZTIME each
 fuzz:
