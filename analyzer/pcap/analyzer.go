@@ -537,10 +537,12 @@ func (t *tracker) events(f *flow) {
 	}
 	for i := range f.side {
 		sd := &f.side[i]
-		if sd.stalled && len(t.c.Stalls) < maxEvents {
+		for _, r := range sd.stalls[:min(sd.nstalls, maxStallRuns)] {
 			interesting = true
-			t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(sd.stallTime),
-				Frame: sd.stallFrame, Kind: "data", Retrans: sd.retrans, Recovered: sd.recovered})
+			if len(t.c.Stalls) < maxEvents {
+				t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(r.t),
+					Frame: r.frame, Kind: "data", Retrans: sd.retrans, Recovered: r.recovered})
+			}
 		}
 	}
 	// A request the server acknowledged in full and never answered.

@@ -85,6 +85,16 @@ const (
 	rtoKeep  = 8  // retransmission intervals kept per run
 )
 
+// stallRun is one run of retransmissions of a segment that went
+// unanswered long enough to count (two retransmissions).
+type stallRun struct {
+	t         int64
+	frame     int
+	recovered bool
+}
+
+const maxStallRuns = 4
+
 // side is the per-endpoint TCP state of a flow.
 type side struct {
 	synSeen  bool
@@ -131,10 +141,10 @@ type side struct {
 	firstRSTFrame int
 	firstRSTTime  int64
 
-	stallTime   int64 // first retransmission of the current unanswered run
-	stallFrame  int
+	stalls      [maxStallRuns]stallRun // runs of unanswered retransmissions, first ones kept
+	nstalls     int
 	stallRun    int
-	stalled     bool // a run reached two retransmissions of one segment
+	stalled     bool // the current run reached two retransmissions of one segment
 	stallT0     int64
 	stallF0     int
 	recovered   bool
@@ -344,6 +354,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 	} else if s.nxtKnown && p.seq == s.nxt-1 {
 		s.keepAlives++ // a keep-alive without its garbage byte
 		notes |= noteKeepAlive
+		f.probeAfterGap(d)
 	}
 
 	if ack {
@@ -364,9 +375,10 @@ func (f *flow) track(p *packet, d int) uint16 {
 			}
 			if o.stallRun > 0 {
 				o.stallRun = 0
-				if o.stalled {
-					o.recovered = true
+				if o.stalled && o.nstalls > 0 && o.nstalls <= maxStallRuns {
+					o.stalls[o.nstalls-1].recovered = true
 				}
+				o.stalled = false
 			}
 		case seglen == 0 && p.ack == s.ack && p.win == s.lastWin && o.nxtKnown && seqAfter(o.nxt, p.ack):
 			s.dupAcks++
@@ -415,6 +427,7 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 	case seglen <= 1 && p.seq == s.nxt-1 && !syn && !fin:
 		s.keepAlives++
 		notes |= noteKeepAlive
+		f.probeAfterGap(d)
 	case seglen == 1 && o.lastWin == 0 && o.ackKnown && p.seq == o.ack:
 		notes |= noteZeroWindowProbe
 	case o.ackKnown && !seqAfter(end, o.ack) && !syn:
@@ -461,6 +474,15 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 	return notes
 }
 
+// probeAfterGap counts a keep-alive from the side that spoke first after
+// the flow's longest silence, while nothing has answered it: like a
+// retransmission, it is that side asking and getting no reply.
+func (f *flow) probeAfterGap(d int) {
+	if f.gapOutcome == "" && f.gap >= int64(time.Second) && d == f.gapDir {
+		f.gapRetrans++
+	}
+}
+
 func (s *side) startRTT(end uint32, t int64) {
 	if !s.rttValid {
 		s.rttEnd, s.rttTime, s.rttValid = end, t, true
@@ -498,7 +520,11 @@ func (f *flow) retransmission(p *packet, d int) {
 	}
 	s.stallRun++
 	if s.stallRun >= 2 && !s.stalled {
-		s.stalled, s.stallTime, s.stallFrame, s.recovered = true, s.stallT0, s.stallF0, false
+		s.stalled = true
+		if s.nstalls < maxStallRuns {
+			s.stalls[s.nstalls] = stallRun{t: s.stallT0, frame: s.stallF0}
+		}
+		s.nstalls++
 	}
 }
 
