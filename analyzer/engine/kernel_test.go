@@ -1,0 +1,35 @@
+package engine_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nettriage/nettriage/analyzer/artifact"
+)
+
+// The captures a real Linux 6.18 kernel made of seed 003's mechanism
+// (testdata/kernel): the rules must find the un-NATed twin when the stray
+// segment was beyond the window, in both views, and nothing when it was
+// behind the window, which 6.1+ kernels NAT normally.
+func TestKernelCaptures(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want string // confidence of conntrack-invalid-unnated-rst
+	}{
+		{"ahead-cli.pcap", "likely"},
+		{"ahead-nat-any.pcap", "likely"},
+		{"behind-cli.pcap", "none"},
+		{"behind-nat-any.pcap", "none"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			data, err := os.ReadFile("../../testdata/kernel/" + c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := analyze(t, []artifact.Input{{Name: c.file, Data: data}})
+			exps := []expectation{{rule: "conntrack-invalid-unnated-rst", confidence: c.want}}
+			check(t, rep, exps)
+			noUnexpected(t, rep, exps)
+		})
+	}
+}
