@@ -33,3 +33,17 @@ func TestKernelCaptures(t *testing.T) {
 		})
 	}
 }
+
+// Seed 000's hang on a real kernel: both capture rules find it, and the
+// client's hang is explained by the NodePort race.
+func TestKernelHang(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/kernel/hang-nodeport.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := analyze(t, []artifact.Input{{Name: "hang-nodeport.pcapng", Data: data}})
+	exps := []expectation{{rule: "vip-nodeport-local-race", confidence: "likely", frames: []string{"hang-nodeport.pcapng:5"}},
+		{rule: "client-no-timeout-hang", confidence: "likely", explainedBy: "vip-nodeport-local-race"}}
+	check(t, rep, exps)
+	noUnexpected(t, rep, exps)
+}

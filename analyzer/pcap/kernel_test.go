@@ -58,3 +58,19 @@ func TestKernelBehindIsNATed(t *testing.T) {
 		}
 	}
 }
+
+// Seed 000 on a real kernel, captured by dumpcap: the request is ACKed by
+// a socket nobody accepts, and the capture runs 12 s past its last packet,
+// which only the pcapng statistics block says.
+func TestKernelHangUntilCaptureEnd(t *testing.T) {
+	c := analyzeFile(t, kernel+"hang-nodeport.pcapng")
+	if d := c.End.Sub(c.Start).Seconds(); d < 11.9 || d > 12.2 {
+		t.Errorf("capture lasted %.3f s, want the 12 s the statistics block records", d)
+	}
+	if len(c.Hangs) != 1 || c.Hangs[0].Protocol != "AMQP" || c.Hangs[0].Wait < 11.9 || c.Hangs[0].Server.Port() != 31672 {
+		t.Errorf("hangs %+v", c.Hangs)
+	}
+	if c.Drops != 0 {
+		t.Errorf("drops %d, want the 0 dumpcap recorded", c.Drops)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"time"
 
@@ -90,6 +91,7 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	}
 	c := &Capture{Artifact: opt.Name, Drops: -1, LinkTypes: []string{}}
 	drops := map[int]uint64{}
+	var statsEnd int64
 	var src packetReader
 	var fixedLink layers.LinkType // pcap: one link type for the file
 	mixed := false                // pcapng: per interface, in AncillaryData
@@ -98,6 +100,14 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 			StatisticsCallback: func(id int, s pcapgo.NgInterfaceStatistics) {
 				if s.PacketsDropped != pcapgo.NgNoValue64 {
 					drops[id] = s.PacketsDropped
+				}
+				// The statistics block written when capturing stopped
+				// says when that was: the end of the capture, which can
+				// be long after its last packet (a silent hang).
+				for _, t := range []time.Time{s.EndTime, s.LastUpdate} {
+					if !t.IsZero() {
+						statsEnd = max(statsEnd, t.UnixNano())
+					}
 				}
 			}})
 		if err != nil {
@@ -197,6 +207,15 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	}
 	tr.lastT = max(tr.lastT, last)
 	if c.Packets > 0 {
+		// dumpcap writes statistics times in microseconds even when the
+		// interface declares nanoseconds, which reads as a time in 1970:
+		// rescale such a time when that lands it after the last packet.
+		if statsEnd > 0 && statsEnd < first && statsEnd < math.MaxInt64/1000 {
+			statsEnd *= 1000
+		}
+		if statsEnd > last && statsEnd-last < int64(30*24*time.Hour) {
+			last = statsEnd
+		}
 		c.Start, c.End = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
 	}
 	tr.finish()
