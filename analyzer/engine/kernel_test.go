@@ -47,3 +47,24 @@ func TestKernelHang(t *testing.T) {
 	check(t, rep, exps)
 	noUnexpected(t, rep, exps)
 }
+
+// The idle timeout on a real kernel, through conntrack: a silence past the
+// 5 s established timeout, then retransmissions nobody answers. With the
+// NAT namespace's sysctls it is confirmed.
+func TestKernelIdleTimeout(t *testing.T) {
+	var in []artifact.Input
+	for _, f := range []string{"idle-conntrack.pcapng", "idle-sysctl.txt"} {
+		data, err := os.ReadFile("../../testdata/kernel/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, artifact.Input{Name: f, Data: data})
+	}
+	exps := []expectation{{rule: "ipvs-idle-timeout", confidence: "confirmed", frames: []string{"idle-conntrack.pcapng:8"}}}
+	rep := analyze(t, in)
+	check(t, rep, exps)
+	noUnexpected(t, rep, exps)
+	// The capture alone cannot know the 5 s timeout: 8 s is far below the
+	// 900 s default, so nothing is claimed.
+	check(t, analyze(t, in[:1]), []expectation{{rule: "ipvs-idle-timeout", confidence: "none"}})
+}
