@@ -68,3 +68,16 @@ func TestKernelIdleTimeout(t *testing.T) {
 	// 900 s default, so nothing is claimed.
 	check(t, analyze(t, in[:1]), []expectation{{rule: "ipvs-idle-timeout", confidence: "none"}})
 }
+
+// The VIP disappearing for 4 s under five live connections, on a real
+// kernel: all five stall together, which is the churn's capture symptom.
+func TestKernelChurn(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/kernel/churn-vip.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exps := []expectation{{rule: "ipvs-service-churn", confidence: "likely"}}
+	rep := analyze(t, []artifact.Input{{Name: "churn-vip.pcapng", Data: data}})
+	check(t, rep, exps)
+	noUnexpected(t, rep, exps)
+}
