@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/pcap"
 )
 
@@ -215,12 +216,12 @@ func hungRequests(h *facts.Host, rec *Recorder, minWait float64, protocols strin
 // regression (PAWS) are left out. With near > 0, only bursts within near
 // seconds of an IPVS service change in the host's logs are counted.
 func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) int {
-	var changes []time.Time
+	var changes []*logs.Event
 	if near > 0 {
 		for _, l := range h.Logs {
 			for _, e := range l.Events {
 				if (e.Kind == "ipvs-del-service" || e.Kind == "ipvs-add-service" || e.Kind == "keepalived-remove-real") && e.HasTime && e.HasYear {
-					changes = append(changes, e.Time)
+					changes = append(changes, e)
 				}
 			}
 		}
@@ -250,11 +251,18 @@ func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) i
 				for ; j < len(ss) && ss[j].Time.Sub(ss[i].Time) <= w; j++ {
 					flows[ss[j].Flow] = true
 				}
-				if float64(len(flows)) < minFlows || (near > 0 && !closeTo(changes, ss[i].Time, ss[j-1].Time, near)) {
+				close := closeTo(changes, ss[i].Time, ss[j-1].Time, near)
+				if float64(len(flows)) < minFlows || (near > 0 && len(close) == 0) {
 					i++
 					continue
 				}
 				if n < maxEvidencePerCall {
+					for k, e := range close {
+						if k == 3 {
+							break
+						}
+						cr.rec.RefAt(e.Src, "IPVS changed "+relative(e.Time.Sub(ss[i].Time))+" the connections stalled", e.Time)
+					}
 					cr.frame(ss[i].Flow, ss[i].Frame, ss[i].Time, fmt.Sprintf("%d connections to %s stalled within %.1f s of each other (first: %s)",
 						len(flows), srv, ss[j-1].Time.Sub(ss[i].Time).Seconds(), ss[i].Kind))
 					for k := i; k < j && k < i+3; k++ {
@@ -300,14 +308,24 @@ func zeroWindowStalls(h *facts.Host, rec *Recorder, minSeconds float64) int {
 	})
 }
 
-func closeTo(ts []time.Time, from, to time.Time, slack float64) bool {
+// closeTo returns the events within slack seconds of [from, to].
+func closeTo(evs []*logs.Event, from, to time.Time, slack float64) []*logs.Event {
 	d := time.Duration(slack * float64(time.Second))
-	for _, t := range ts {
-		if !t.Before(from.Add(-d)) && !t.After(to.Add(d)) {
-			return true
+	var out []*logs.Event
+	for _, e := range evs {
+		if !e.Time.Before(from.Add(-d)) && !e.Time.After(to.Add(d)) {
+			out = append(out, e)
 		}
 	}
-	return false
+	return out
+}
+
+// relative says "3 s before" or "2 s after" for an offset from an event.
+func relative(d time.Duration) string {
+	if d < 0 {
+		return fmt.Sprintf("%.0f s before", -d.Seconds())
+	}
+	return fmt.Sprintf("%.0f s after", d.Seconds())
 }
 
 func bytesString(n int64) string {

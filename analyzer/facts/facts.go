@@ -76,8 +76,19 @@ type Options struct {
 func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source.Warning) {
 	hosts := map[string]*Host{}
 	warns := map[string][]source.Warning{}
+	// Captures first: their timestamps carry a year, which syslog lines
+	// lack, when the bundle's name does not say it.
+	captures := map[*artifact.Artifact]*pcap.Capture{}
+	for _, a := range arts {
+		if a.Kind == artifact.KindPcap {
+			captures[a] = analyzeCapture(a, opt)
+		}
+	}
 	if opt.Year == 0 {
 		opt.Year = bundleYear(arts)
+	}
+	if opt.Year == 0 {
+		opt.Year = captureYear(arts, captures)
 	}
 	get := func(a *artifact.Artifact) *Host {
 		name := a.Host
@@ -97,6 +108,10 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 	for _, a := range arts {
 		h := get(a)
 		h.kinds[a.Kind]++
+		if c := captures[a]; c != nil {
+			h.Captures = append(h.Captures, c)
+			continue
+		}
 		w := h.add(a, opt)
 		if len(w) > 0 {
 			warns[a.Name] = append(warns[a.Name], w...)
@@ -178,8 +193,6 @@ func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
 		var t *processes.Table
 		t, w = processes.Parse(a.Name, a.Data)
 		h.Processes = append(h.Processes, t)
-	case artifact.KindPcap:
-		h.Captures = append(h.Captures, analyzeCapture(a, opt))
 	}
 	return w
 }
@@ -222,6 +235,17 @@ var bundleNameDate = regexp.MustCompile(`(?:^|[-_/])(20[0-9]{2})-?(0[1-9]|1[0-2]
 
 // bundleYear returns the year a bundle was collected, from its name, so
 // that syslog lines (which carry no year) get one; 0 when unknown.
+// captureYear is the year of the first capture (in input order) that holds
+// packets, 0 when there is none.
+func captureYear(arts []*artifact.Artifact, captures map[*artifact.Artifact]*pcap.Capture) int {
+	for _, a := range arts {
+		if c := captures[a]; c != nil && c.Packets > 0 {
+			return c.Start.Year()
+		}
+	}
+	return 0
+}
+
 func bundleYear(arts []*artifact.Artifact) int {
 	for _, a := range arts {
 		if !strings.Contains(a.Name, "sosreport") && !strings.Contains(a.Name, "bundle") {

@@ -163,8 +163,9 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 	f.record(p, d, notes)
 	t.storeCopy(p, idx)
 
-	// PAWS: remember the client's timestamp when a connection closes, and
-	// compare a new SYN's TSval with it.
+	// PAWS: remember the client's latest timestamp when its connection is
+	// answered and when it closes (the kernel keeps it per peer address
+	// from TIME-WAIT), and compare a new SYN's TSval with it.
 	if p.flags&flagSYN != 0 && p.flags&flagACK == 0 && p.hasTS && f.side[d].syns == 1 {
 		pair := SourcePair{toAddr(p.src, p.v6), toAddr(p.dst, p.v6)}
 		if prev, ok := t.pairs[pair]; ok && seqAfter(prev.ts, p.tsval) {
@@ -188,6 +189,9 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 		if len(t.c.Answered) < maxPairs {
 			t.c.Answered[pair]++
 		}
+		if c := &f.side[f.client]; c.hasTS {
+			t.rememberTS(pair, c.lastTS, p.t)
+		}
 	}
 }
 
@@ -209,7 +213,9 @@ func (t *tracker) rememberTS(pair SourcePair, ts uint32, now int64) {
 			clear(t.pairs)
 		}
 	}
-	t.pairs[pair] = pairTS{ts, now}
+	if prev, ok := t.pairs[pair]; !ok || now >= prev.t {
+		t.pairs[pair] = pairTS{ts, now}
+	}
 }
 
 const chunkFlows = 1024

@@ -403,3 +403,23 @@ func TestSamplesUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// The timestamp a new SYN is compared with also comes from an answered
+// connection that is still open: a capture need not show the close.
+func TestPAWSFromOpenConnection(t *testing.T) {
+	sc := pcaptest.New()
+	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 7, WScale: 7}
+	fast := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40000"), TSBase: 900_000_000, WScale: 7}
+	slow := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:50000"), TSBase: 3_000, WScale: 7}
+	k := sc.Conn(fast, srv, 10, 20)
+	end := k.Handshake(pcaptest.Epoch)
+	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
+	s := sc.Conn(slow, srv, 30, 0)
+	for _, d := range []time.Duration{1, 2, 4} {
+		s.SYN(pcaptest.Epoch.Add(d * time.Second))
+	}
+	c := analyzeBytes(t, sc.Bytes())
+	if len(c.UnansweredSYNs) != 1 || !c.UnansweredSYNs[0].Regressed || c.UnansweredSYNs[0].TSAge > 1 {
+		t.Errorf("unanswered SYNs %+v: want one whose TSval regressed against the open connection", c.UnansweredSYNs)
+	}
+}

@@ -25,4 +25,5 @@ var Samples = map[string]func() *Capture{
 	"ipvs-service-churn/capture-negative/vip.pcap":                 func() *Capture { return Churn(false) },
 	"zero-window-stall/capture/download.pcap":                      func() *Capture { return ZeroWindow(true) },
 	"zero-window-stall/capture-negative/download.pcap":             func() *Capture { return ZeroWindow(false) },
+	"ipvs-service-churn/capture-logs/vip.pcap":                     func() *Capture { return Churn(true) },
 }
