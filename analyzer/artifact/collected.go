@@ -70,10 +70,10 @@ var collectedCounterFiles = []string{"netstat", "snmp", "snmp6"}
 // collectedUnparsed are /proc/net files a bundle keeps for the record that
 // no parser reads yet. They are left out of the analysis because the
 // sniffer would mistake them for another kind: softnet_stat's hex columns
-// look like conntrack statistics, and tcp/udp tables are not ss output.
+// look like conntrack statistics. (The tcp and udp tables are read as
+// sockets.)
 var collectedUnparsed = map[string]bool{
 	"softnet_stat": true, "sockstat": true, "sockstat6": true,
-	"tcp": true, "tcp6": true, "udp": true, "udp6": true,
 }
 
 // collectedBundle is one bundle found in a tree by its manifest.

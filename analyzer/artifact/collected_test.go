@@ -92,6 +92,7 @@ func TestCollectedBundleLabels(t *testing.T) {
 		"pid/4242/snapshot-1/proc/net/netstat":            {KindCounters, "pid:4242"},
 		"pid/4242/commands/nsenter_-t_4242_-n_ss_-tanpoi": {KindSockets, "pid:4242"},
 		"commands/ss_-tanpoi":                             {KindSockets, ""},
+		"pid/4242/proc/net/tcp":                           {KindSockets, "pid:4242"},
 	}
 	for name, w := range want {
 		a := byName[name]
@@ -104,7 +105,7 @@ func TestCollectedBundleLabels(t *testing.T) {
 		}
 	}
 	if len(byName) != len(want) {
-		t.Errorf("artifacts %v, want exactly %v (softnet_stat, tcp, socket-owners and the manifest left out)", keys(byName), want)
+		t.Errorf("artifacts %v, want exactly %v (softnet_stat, socket-owners and the manifest left out)", keys(byName), want)
 	}
 	if a := byName["pid/4242/commands/nsenter_-t_4242_-n_ss_-tanpoi"]; a != nil && a.Command != "ss -tanpoi" {
 		t.Errorf("nsenter command %q, want the wrapped ss -tanpoi", a.Command)

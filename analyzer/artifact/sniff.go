@@ -78,7 +78,7 @@ var lineTests = []lineTest{
 	strong(KindSockets, `^Proto\s+Recv-Q\s+Send-Q\s+Local`),
 	strong(KindSockets, `^Active (Internet|UNIX domain) (connections|sockets)`),
 	strong(KindSockets, `^COMMAND\s+PID\s+(TID\s+)?(TASKCMD\s+)?USER\s+FD\s+TYPE`),
-	strong(KindSockets, `^\s*sl\s+local_address\s+rem_address`),
+	strong(KindSockets, `^\s*sl\s+local_address\s+rem(ote)?_address`),
 	weak(KindSockets, `^(tcp|udp|raw|u_str|u_dgr|u_seq|nl|p_raw|p_dgr|mptcp|sctp|tcp6|udp6)\s+(ESTAB|LISTEN|UNCONN|TIME-WAIT|SYN-SENT|SYN-RECV|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED)\s`),
 	weak(KindSockets, `^(ESTAB|LISTEN|UNCONN|TIME-WAIT|SYN-SENT|SYN-RECV|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED)\s+\d+\s+\d+\s`),
 	weak(KindSockets, `^(tcp|udp|raw)6?\s+\d+\s+\d+\s+\S+:\S+\s+\S+:\S+`),

@@ -96,11 +96,12 @@ func (s *Socket) InfoDuration(key string) (time.Duration, bool) {
 
 // Table is a parsed listing.
 type Table struct {
-	Form    string // "ss" or "lsof"
+	Form    string // "ss", "netstat", "lsof" or "procnet"
 	Sockets []*Socket
 }
 
-// Parse reads `ss`, `netstat -tanp[o]` or `lsof -i` output. The form is recognised from the
+// Parse reads `ss`, `netstat -tanp[o]`, `lsof -i` output or the kernel's
+// /proc/net/{tcp,tcp6,udp,udp6} tables. The form is recognised from the
 // first header (COMMAND ... NAME means lsof); without any header the rows
 // are read as ss rows.
 func Parse(artifact string, data []byte) (*Table, []source.Warning) {
@@ -113,6 +114,9 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 		}
 		if isNetstatHeader(f) {
 			return parseNetstat(artifact, lines)
+		}
+		if isProcNetHeader(f) {
+			return parseProcNet(artifact, lines)
 		}
 		if isSSHeader(f) {
 			break

@@ -490,3 +490,40 @@ func TestNetstatTanpo(t *testing.T) {
 		t.Errorf("udp: %+v", u)
 	}
 }
+
+// /proc/net/tcp and tcp6 as read on this project's machine (Linux 6.18):
+// hex addresses in host-order words, hex states, queues and timers.
+func TestProcNet(t *testing.T) {
+	raw := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tb, warns := Parse("proc_net_tcp", raw("proc_net_tcp.txt"))
+	if len(warns) != 0 || tb.Form != "procnet" || len(tb.Sockets) != 4 {
+		t.Fatalf("form %s, %d sockets, warnings %v", tb.Form, len(tb.Sockets), warns)
+	}
+	l := tb.Sockets[0]
+	if l.Netid != "tcp" || l.State != "LISTEN" || l.Local.Addr != "127.0.0.1" || l.Local.Port != 33817 || l.Peer.Addr != "*" || l.Inode != 202444 {
+		t.Errorf("listener %+v local %+v peer %+v", l, l.Local, l.Peer)
+	}
+	e := tb.Sockets[2]
+	if e.State != "ESTAB" || e.Peer.Port != 51838 || e.Timer == nil || e.Timer.Name != "keepalive" || e.Timer.Expire != 7350*time.Millisecond {
+		t.Errorf("established %+v timer %+v", e, e.Timer)
+	}
+	if tw := tb.Sockets[3]; tw.State != "TIME-WAIT" || tw.Timer == nil || tw.Timer.Name != "timewait" {
+		t.Errorf("time-wait %+v", tw)
+	}
+	tb, warns = Parse("proc_net_tcp6", raw("proc_net_tcp6.txt"))
+	if len(warns) != 0 || len(tb.Sockets) != 3 {
+		t.Fatalf("tcp6: %d sockets, warnings %v", len(tb.Sockets), warns)
+	}
+	if s := tb.Sockets[2]; s.Local.Addr != "::1" || s.Local.Port != 8443 || s.RecvQ != 100 || s.State != "ESTAB" {
+		t.Errorf("tcp6 socket %+v local %+v recvq %d", s, s.Local, s.RecvQ)
+	}
+	if tb.Sockets[0].Local.Addr != "*" {
+		t.Errorf("wildcard %q", tb.Sockets[0].Local.Addr)
+	}
+}
