@@ -168,9 +168,7 @@ func check(t *testing.T, rep *engine.Report, exps []expectation) {
 			t.Errorf("%s: explained_by %q, want %q", e.rule, got.ExplainedBy, e.explainedBy)
 		}
 		for _, want := range e.evidence {
-			i := strings.LastIndexByte(want, ':')
-			suffix, line := want[:i], 0
-			fmt.Sscanf(want[i+1:], "%d", &line)
+			suffix, line := splitRef(want)
 			found := false
 			for _, ev := range got.Evidence {
 				if strings.HasSuffix(ev.Artifact, suffix) && ev.Line <= line && line <= max(ev.EndLine, ev.Line) {
@@ -186,9 +184,7 @@ func check(t *testing.T, rep *engine.Report, exps []expectation) {
 			}
 		}
 		for _, want := range e.frames {
-			i := strings.LastIndexByte(want, ':')
-			suffix, frame := want[:i], 0
-			fmt.Sscanf(want[i+1:], "%d", &frame)
+			suffix, frame := splitRef(want)
 			found := false
 			for _, ev := range got.Evidence {
 				if strings.HasSuffix(ev.Artifact, suffix) && ev.Frame == frame && ev.Text != "" && ev.Time != "" {
@@ -203,6 +199,14 @@ func check(t *testing.T, rep *engine.Report, exps []expectation) {
 			}
 		}
 	}
+}
+
+// splitRef splits "artifact-suffix:N" (a line or a frame number).
+func splitRef(ref string) (string, int) {
+	i := strings.LastIndexByte(ref, ':')
+	n := 0
+	fmt.Sscanf(ref[i+1:], "%d", &n)
+	return ref[:i], n
 }
 
 // documented lists the fixed ids of the seven documented failure modes; no

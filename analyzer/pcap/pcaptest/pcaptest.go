@@ -133,19 +133,18 @@ func mac(a netip.Addr) net.HardwareAddr {
 // Len is the number of packets added.
 func (c *Capture) Len() int { return len(c.segs) }
 
-// WriteTo writes the capture as a classic pcap file, packets in time order
+// Write writes the capture as a classic pcap file, packets in time order
 // (ties keep the order they were added in).
-func (c *Capture) WriteTo(w io.Writer) (int64, error) {
+func (c *Capture) Write(w io.Writer) error {
 	segs := append([]Segment(nil), c.segs...)
 	sort.SliceStable(segs, func(i, j int) bool { return segs[i].At.Before(segs[j].At) })
-	cw := &countWriter{w: w}
-	pw := pcapgo.NewWriterNanos(cw)
+	pw := pcapgo.NewWriterNanos(w)
 	snap := uint32(262144)
 	if c.Snaplen > 0 {
 		snap = uint32(c.Snaplen)
 	}
 	if err := pw.WriteFileHeader(snap, c.Link); err != nil {
-		return cw.n, err
+		return err
 	}
 	for _, s := range segs {
 		data := c.serialize(s)
@@ -155,30 +154,19 @@ func (c *Capture) WriteTo(w io.Writer) (int64, error) {
 		}
 		ci := gopacket.CaptureInfo{Timestamp: s.At, CaptureLength: len(data), Length: wire}
 		if err := pw.WritePacket(ci, data); err != nil {
-			return cw.n, err
+			return err
 		}
 	}
-	return cw.n, nil
+	return nil
 }
 
 // Bytes returns the capture file.
 func (c *Capture) Bytes() []byte {
 	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
+	if err := c.Write(&b); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
 }
 
 // Host is a TCP endpoint with its own timestamp clock.
