@@ -16,6 +16,7 @@ const (
 	maxNAT          = 1024
 	maxPairs        = 65536
 	copySlots       = 1 << 14
+	maxInterfaces   = 4096 // distinct interfaces counted (a hostile file can name millions)
 )
 
 // aliasRef sends packets of a translated 4-tuple to the flow whose copies
@@ -88,7 +89,7 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 // packet processes one decoded TCP segment.
 func (t *tracker) packet(p *packet) {
 	t.lastT = max(t.lastT, p.t)
-	if p.iface != t.lastIface || len(t.ifaces) == 0 {
+	if (p.iface != t.lastIface || len(t.ifaces) == 0) && len(t.ifaces) < maxInterfaces {
 		t.ifaces[p.iface], t.lastIface = true, p.iface
 	}
 	if len(t.closed) > 0 && p.t-t.closed[0].at >= closeLinger {
