@@ -14,7 +14,15 @@ WRANGLER     := node_modules/.bin/wrangler
 # no banner (and its update check), no fetch of the request.cf object.
 WRANGLER_ENV := WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
-.PHONY: all build test vet bench fuzz release demo clean worker worker-dev test-worker worker-measure
+SITE_DIR     := site
+# The built modules before sitegen names them after their hash.
+SITE_TMP     := tmp/site-build
+# Everything the site's modules and sample gallery are built from (tests excluded).
+SITE_SRC      = $(shell find analyzer rules wasm/engine wasm/browser wasm/sitegen -name '*.go' ! -name '*_test.go' -print -o -name '*.yaml' -print) $(shell find samples -type f) go.mod go.sum
+SERVE_ADDR   ?= 127.0.0.1:8080
+WASM_EXEC     = $(shell $(GO) env GOROOT)/lib/wasm
+
+.PHONY: all build test vet bench fuzz release demo clean worker worker-dev test-worker worker-measure site serve test-engine test-site site-measure chromium
 
 all: build
 
@@ -22,9 +30,9 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o nettriage ./cmd/nettriage
 
-## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler
-test: vet test-worker
-	@unformatted=$$(gofmt -l analyzer cmd rules wasm live); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler, the playground in Chromium
+test: vet test-worker test-engine test-site
+	@unformatted=$$(gofmt -l analyzer cmd rules wasm live site); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 $(PKGS)
 
 vet:
@@ -85,5 +93,38 @@ test-worker: worker node_modules/.package-lock.json
 worker-measure: worker node_modules/.package-lock.json
 	$(WRANGLER_ENV) node wasm/worker/test/measure.mjs
 
+## site: the web playground in site/ (hashed engine*.wasm and ui*.wasm, assets.js, wasm_exec.js, samples/)
+site: $(SITE_DIR)/assets.js
+
+$(SITE_DIR)/assets.js: $(SITE_SRC)
+	@mkdir -p $(SITE_TMP)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(SITE_TMP)/engine.wasm ./wasm/engine
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w' -o $(SITE_TMP)/ui.wasm ./wasm/browser
+	$(GO) run ./wasm/sitegen -site $(SITE_DIR) -engine $(SITE_TMP)/engine.wasm -ui $(SITE_TMP)/ui.wasm -wasm-exec $(WASM_EXEC)/wasm_exec.js
+
+## serve: build the site and the binary that embeds it, and serve it on http://$(SERVE_ADDR)/
+serve: site build
+	./nettriage serve --addr $(SERVE_ADDR)
+
+## test-engine: the engine's Web Worker bridge under GOOS=js GOARCH=wasm in Node
+test-engine:
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/engine/ ./wasm/browser/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/engine/
+
+# Debian's Chromium for the browser test; installed when missing and root.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else echo "the browser test needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+
+## test-site: the playground end to end in headless Chromium, served by `nettriage serve`
+test-site: site build chromium node_modules/.package-lock.json
+	node --test wasm/browser/test/site.test.mjs
+
+## site-measure: module sizes, page-ready time and engine throughput in Chromium vs native
+site-measure: site build chromium node_modules/.package-lock.json
+	node wasm/browser/test/measure.mjs
+
 clean:
-	rm -rf nettriage dist $(WORKER_BUILD) .wrangler
+	rm -rf nettriage dist $(WORKER_BUILD) .wrangler $(SITE_TMP) $(SITE_DIR)/*.wasm $(SITE_DIR)/assets.js $(SITE_DIR)/_headers $(SITE_DIR)/wasm_exec.js $(SITE_DIR)/samples

@@ -51,7 +51,7 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.format, "format", "text", "output format: text, json or markdown")
+	f.StringVar(&fl.format, "format", "text", "output format: text, json, markdown or html")
 	f.BoolVar(&fl.redact, "redact", false, "replace IP and MAC addresses, host and user names with consistent pseudonyms in the report")
 	f.StringVar(&fl.rulesDir, "rules", "", "directory of extra rule files (*.yaml); a rule with a built-in id replaces it")
 	f.StringVar(&fl.failOn, "fail-on", "", "exit 1 when a finding of this severity or worse is reported (critical, warning, info)")
@@ -65,8 +65,8 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 }
 
 func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
-	if fl.format != "text" && fl.format != "json" && fl.format != "markdown" {
-		return &exitError{2, fmt.Sprintf("unknown --format %q (want text, json or markdown)", fl.format)}
+	if fl.format != "text" && fl.format != "json" && fl.format != "markdown" && fl.format != "html" {
+		return &exitError{2, fmt.Sprintf("unknown --format %q (want text, json, markdown or html)", fl.format)}
 	}
 	if fl.failOn != "" && severityRank(fl.failOn) < 0 {
 		return &exitError{2, fmt.Sprintf("unknown --fail-on %q (want critical, warning or info)", fl.failOn)}
@@ -114,6 +114,8 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 		err = report.JSON(out, rep)
 	case "markdown":
 		err = report.Markdown(out, rep)
+	case "html":
+		err = report.HTML(out, rep)
 	default:
 		err = report.Text(out, rep, report.TextOptions{Color: useColor(out), Verbose: fl.verbose})
 	}

@@ -29,7 +29,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(analyzeCmd(), rulesCmd(), explainCmd(), versionCmd(), collectCmd(), watchCmd())
+	root.AddCommand(analyzeCmd(), rulesCmd(), explainCmd(), versionCmd(), collectCmd(), watchCmd(), serveCmd())
 	if err := root.Execute(); err != nil {
 		code := 2
 		var ee *exitError

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nettriage/nettriage/site"
+)
+
+// contentSecurityPolicy forbids every connection except loads from the
+// page's own origin (the same policy netlify.toml sets): customer data
+// cannot leave the page, even through a bug.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; " +
+	"img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// hashed matches the content-hashed module names `make site` writes; they
+// never change content, so browsers may cache them for good.
+var hashed = regexp.MustCompile(`^(engine|ui)\.[0-9a-f]{12}\.wasm$`)
+
+func serveCmd() *cobra.Command {
+	var addr, dir string
+	cmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT]",
+		Short: "Serve the web playground (embedded in this binary) for air-gapped use",
+		Long: `Serve runs the web playground from this binary: the page, its two
+WebAssembly modules and the sample gallery, with the same headers as the
+public site (a Content-Security-Policy that forbids any connection but to
+this server). The analysis runs in the browser; the server only hands out
+static files and never receives the user's data.
+
+The site is embedded when the binary is built after 'make site'. A binary
+built before that answers with a page that says how to build it; --dir
+serves a site directory from disk instead.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var files fs.FS = site.FS()
+			built := site.Built()
+			if dir != "" {
+				files, built = os.DirFS(dir), dirBuilt(dir)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return &exitError{2, err.Error()}
+			}
+			srv := &http.Server{Handler: siteHandler(files, built), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(cmd.OutOrStdout(), "nettriage playground on http://%s/\n", ln.Addr())
+			if !built {
+				fmt.Fprintln(cmd.ErrOrStderr(), "nettriage: the site's WebAssembly modules are not embedded; run `make site` and rebuild (or use --dir site)")
+			}
+			stop := make(chan os.Signal, 1)
+			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+			go func() {
+				<-stop
+				srv.Close()
+			}()
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
+	cmd.Flags().StringVar(&dir, "dir", "", "serve this site directory instead of the embedded copy")
+	return cmd
+}
+
+// dirBuilt reports whether a site directory holds the built modules.
+func dirBuilt(dir string) bool {
+	m, _ := fs.Glob(os.DirFS(dir), "engine.*.wasm")
+	return len(m) > 0
+}
+
+// siteHandler serves the site's static files with the playground's
+// headers: the CSP, the wasm MIME type, immutable caching for hashed
+// modules and revalidation for everything else. Only GET and HEAD are
+// answered, and directories are not listed.
+func siteHandler(files fs.FS, built bool) http.Handler {
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		name := path.Clean("/" + r.URL.Path)
+		if name == "/" || name == "/index.html" {
+			if !built {
+				h.Set("Content-Type", "text/html; charset=utf-8")
+				h.Set("Cache-Control", "no-cache")
+				fmt.Fprint(w, notBuiltPage)
+				return
+			}
+		} else if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		base := path.Base(name)
+		switch {
+		case hashed.MatchString(base):
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		default:
+			h.Set("Cache-Control", "no-cache")
+		}
+		if strings.HasSuffix(base, ".wasm") {
+			h.Set("Content-Type", "application/wasm")
+		}
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+const notBuiltPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nettriage: the playground is not built</title></head>
+<body>
+<h1>The playground is not built into this binary</h1>
+<p>This <code>nettriage</code> was built before its web playground, so it has the page but not the two
+WebAssembly modules that do the work. In the repository, run:</p>
+<pre>make site     # builds the modules into site/
+make build    # rebuilds ./nettriage with the site embedded
+./nettriage serve --addr 127.0.0.1:8080</pre>
+<p>or serve the directory directly: <code>nettriage serve --dir site</code>. <code>make serve</code> does all of it.</p>
+</body></html>
+`

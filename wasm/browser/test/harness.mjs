@@ -1,0 +1,104 @@
+// Starts `nettriage serve` on a free loopback port and Debian's Chromium
+// (headless, through playwright-core), and records every request a page
+// makes. Shared by site.test.mjs and measure.mjs; `make test-site` and
+// `make site-measure` build the site and the binary first.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Starts ./nettriage serve on 127.0.0.1 (port chosen by the kernel). */
+export async function startServer({ dir } = {}) {
+  const args = ['serve', '--addr', '127.0.0.1:0'];
+  if (dir) args.push('--dir', dir);
+  const child = spawn(path.join(root, 'nettriage'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (d) => { output += d; });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nettriage serve printed no URL: ${output}`)), 15_000);
+    child.stdout.on('data', (d) => {
+      output += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`nettriage serve exited with ${code}: ${output}`)));
+  });
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    for (let i = 0; i < 50 && child.exitCode === null; i++) await sleep(100);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return { base, pid: child.pid, output: () => output, stop };
+}
+
+/**
+ * Launches headless Chromium with everything that phones home turned off,
+ * and every host name except the loopback resolving to nothing, so a
+ * request that tried to leave the machine would fail rather than leave.
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-default-apps',
+      '--disable-domain-reliability',
+      '--disable-sync',
+      '--disable-client-side-phishing-detection',
+      '--no-first-run',
+      '--no-pings',
+      '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    ],
+  });
+}
+
+/**
+ * Opens a page in a fresh context and records every request made by the
+ * page and its workers, from the first one on: method, URL, whether it had
+ * a body. Page errors and console errors are kept too.
+ */
+export async function openPage(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  const requests = [];
+  const problems = [];
+  context.on('request', (r) => {
+    requests.push({ method: r.method(), url: r.url(), body: r.postDataBuffer() });
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  const t0 = performance.now();
+  await page.goto(base + '/');
+  await page.waitForSelector('html[data-ui=ready][data-engine=ready]', { state: 'attached', timeout: 30_000 });
+  const readyMs = performance.now() - t0;
+  return { context, page, requests, problems, readyMs };
+}
+
+/** The requests that left the page's origin or carried a body. */
+export function offending(requests, base) {
+  const origin = new URL(base).origin;
+  return requests.filter((r) => {
+    let o;
+    try {
+      o = new URL(r.url).origin; // blob:http://host/... has the page's origin
+    } catch {
+      return true;
+    }
+    return o !== origin || r.method !== 'GET' || (r.body && r.body.length > 0);
+  });
+}

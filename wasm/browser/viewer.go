@@ -1,0 +1,158 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nettriage/nettriage/analyzer/report/ladder"
+)
+
+// The evidence viewer shows either an artifact's text, with line numbers
+// and the evidence lines highlighted, or the ladder diagrams of a capture
+// finding's flows with the evidence packets highlighted.
+
+// viewing is the evidence the viewer was opened for, so the artifact
+// answer (which comes back from the engine) knows what to highlight.
+type viewing struct {
+	name       string
+	line, end  int
+	otherLines [][2]int // the finding's other evidence ranges in the same artifact
+}
+
+func (a *app) openEvidence(fi, ei int) {
+	if fi >= len(a.findings) || ei >= len(a.findings[fi].Evidence) {
+		return
+	}
+	f := a.findings[fi]
+	e := f.Evidence[ei]
+	if e.Frame > 0 {
+		a.showLadder(f, e)
+		return
+	}
+	v := viewing{name: e.Artifact, line: e.Line, end: max(e.EndLine, e.Line)}
+	for j, o := range f.Evidence {
+		if j != ei && o.Artifact == e.Artifact && o.Line > 0 {
+			v.otherLines = append(v.otherLines, [2]int{o.Line, max(o.EndLine, o.Line)})
+		}
+	}
+	a.view = v
+	a.send("artifact", map[string]any{"name": e.Artifact, "line": e.Line, "end": v.end})
+}
+
+func (a *app) openArtifact(name string, line, end int) {
+	a.view = viewing{name: name, line: line, end: end}
+	a.send("artifact", map[string]any{"name": name, "line": line, "end": end})
+}
+
+func (a *app) showArtifact(v *ArtifactView) {
+	if v.Name != a.view.name {
+		return // an answer to an earlier click
+	}
+	title := v.Name + " (" + v.Kind + ", host " + v.Host + ")"
+	if a.view.line > 0 {
+		title += ", line " + strconv.Itoa(a.view.line)
+		if a.view.end > a.view.line {
+			title += "-" + strconv.Itoa(a.view.end)
+		}
+	}
+	a.el("viewer-title").SetTextContent(title)
+	var b strings.Builder
+	if v.Note != "" {
+		b.WriteString(`<p class="empty">` + esc(v.Note) + `</p>`)
+	}
+	if v.First > 1 {
+		b.WriteString(`<p class="more">` + strconv.Itoa(v.First-1) + ` earlier line(s) not shown</p>`)
+	}
+	b.WriteString(`<div class="lines" role="list">`)
+	for i, text := range v.Lines {
+		n := v.First + i
+		cls := "line"
+		switch {
+		case n >= a.view.line && n <= a.view.end:
+			cls += " hl"
+		case inRanges(n, a.view.otherLines):
+			cls += " hl2"
+		}
+		b.WriteString(`<div role="listitem"` + attr("class", cls) + attr("data-line", strconv.Itoa(n)) + `><span class="no" aria-hidden="true">` +
+			strconv.Itoa(n) + `</span><span class="tx">` + esc(text) + "</span></div>")
+	}
+	b.WriteString(`</div>`)
+	if last := v.First + len(v.Lines) - 1; last < v.Total {
+		b.WriteString(`<p class="more">` + strconv.Itoa(v.Total-last) + ` later line(s) not shown</p>`)
+	}
+	body := a.el("viewer-body")
+	body.SetInnerHTML(b.String())
+	a.openViewer("artifact")
+	if hl := body.QuerySelector(".line.hl"); hl != nil {
+		hl.Underlying().Call("scrollIntoView", map[string]any{"block": "center"})
+	}
+}
+
+func inRanges(n int, rs [][2]int) bool {
+	for _, r := range rs {
+		if n >= r[0] && n <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// showLadder draws the flows of a capture finding from the evidence's
+// capture, highlighting every packet the finding cites.
+func (a *app) showLadder(f Finding, e Evidence) {
+	a.view = viewing{}
+	var frames []int
+	for _, o := range f.Evidence {
+		if o.Artifact == e.Artifact && o.Frame > 0 {
+			frames = append(frames, o.Frame)
+		}
+	}
+	var b strings.Builder
+	n := 0
+	focus := 0 // the drawn packet that stands for the clicked frame
+	for _, fl := range f.Flows {
+		if fl.Artifact != e.Artifact {
+			continue
+		}
+		n++
+		hl := ladder.Highlight(fl, frames)
+		if d, ok := fl.Drawn(e.Frame); ok && focus == 0 {
+			focus = d
+		}
+		b.WriteString(`<figure class="flow"><figcaption>` + esc(fl.Client+" → "+fl.Server))
+		if fl.Protocol != "" {
+			b.WriteString(" (" + esc(fl.Protocol) + ")")
+		}
+		b.WriteString(`, handshake ` + esc(fl.Handshake) + `</figcaption>` + ladder.SVG(fl, hl) + `</figure>`)
+	}
+	if n == 0 {
+		b.WriteString(`<p class="empty">The report carries no packet list for this capture's flows.</p>`)
+	}
+	title := e.Artifact + ", frame " + strconv.Itoa(e.Frame) + ": " + e.Note
+	if focus != 0 && focus != e.Frame {
+		title += " (drawn as frame " + strconv.Itoa(focus) + ": the diagram shows each packet once, not its copies or omitted packets)"
+	}
+	a.el("viewer-title").SetTextContent(title)
+	body := a.el("viewer-body")
+	body.SetInnerHTML(b.String())
+	a.openViewer("ladder")
+	if g := body.QuerySelector(`g[data-frame="` + strconv.Itoa(focus) + `"]`); g != nil {
+		g.Class().Add("focus")
+		g.Underlying().Call("scrollIntoView", map[string]any{"block": "center"})
+	}
+}
+
+func (a *app) openViewer(mode string) {
+	v := a.el("viewer")
+	v.RemoveAttribute("hidden")
+	v.SetAttribute("data-mode", mode)
+	a.el("viewer-body").Underlying().Call("focus", map[string]any{"preventScroll": true})
+}
+
+func (a *app) clearViewer() {
+	a.view = viewing{}
+	a.el("viewer").SetAttribute("hidden", "")
+	a.el("viewer-body").SetInnerHTML("")
+}
