@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"encoding/binary"
+	"math"
 	"net/netip"
 	"sort"
 	"time"
@@ -534,7 +535,7 @@ func (t *tracker) events(f *flow) {
 			Time: at(f.first), Retrans: c.syns - 1, RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
 			Regressed: f.tsRegress}
 		if f.tsRegress {
-			u.TSBehind, u.TSAge = f.tsBehind, float64(f.tsAge)/1e9
+			u.TSBehind, u.TSAge = f.tsBehind, seconds(f.tsAge)
 		}
 		t.c.UnansweredSYNs = append(t.c.UnansweredSYNs, u)
 		if c.syns > 1 && len(t.c.Stalls) < maxEvents {
@@ -567,7 +568,7 @@ func (t *tracker) events(f *flow) {
 				out = "unanswered"
 			}
 		}
-		t.c.Gaps = append(t.c.Gaps, Gap{Flow: f.id, Client: client, Server: server, Seconds: float64(f.gap) / 1e9,
+		t.c.Gaps = append(t.c.Gaps, Gap{Flow: f.id, Client: client, Server: server, Seconds: seconds(f.gap),
 			Start: at(f.gapStart), FrameBefore: f.gapBefore, FrameAfter: f.gapAfter, KeepAlives: f.gapKA,
 			Outcome: out, OutcomeFrame: f.gapOutFrame, FromClient: f.gapDir == ci})
 	}
@@ -590,7 +591,7 @@ func (t *tracker) events(f *flow) {
 	out := &Flow{ID: f.id, Client: client, Server: server, ClientKnown: f.clientSeen,
 		Protocol: sniff(c.first[:max(c.firstLen, 0)]), Start: at(f.first), End: at(f.last),
 		FirstFrame: f.firstFrame, LastFrame: f.lastFrame, Handshake: hs, HandshakeRTT: f.hsRTT,
-		PortReused: f.reused, TwinOf: f.twinOf, MaxGap: float64(f.gap) / 1e9,
+		PortReused: f.reused, TwinOf: f.twinOf, MaxGap: seconds(f.gap),
 		ClientSide: sideStats(c), ServerSide: sideStats(s), Total: f.packets}
 	switch f.closed {
 	case 1:
@@ -605,10 +606,14 @@ func (t *tracker) events(f *flow) {
 	t.c.Flows = append(t.c.Flows, out)
 }
 
+// seconds turns nanoseconds into seconds rounded to the microsecond, the
+// precision of most captures.
+func seconds(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e6 }
+
 func rtoList(s *side) []float64 {
 	out := make([]float64, s.rtoBestN)
 	for i := range out {
-		out[i] = float64(s.rtoBest[i])
+		out[i] = math.Round(float64(s.rtoBest[i])*1e6) / 1e6
 	}
 	return out
 }
@@ -616,7 +621,7 @@ func rtoList(s *side) []float64 {
 func sideStats(s *side) Side {
 	st := Side{Packets: s.packets, Bytes: s.bytes, Retrans: s.retrans + s.spurious, Spurious: s.spurious,
 		FastRetrans: s.fast, OutOfOrder: s.ooo, DupAcks: s.dupAcks, ZeroWindows: s.zeroWins,
-		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: float64(s.maxZero) / 1e9, ZeroWinFrame: s.maxZeroFrame, KeepAlives: s.keepAlives,
+		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: seconds(s.maxZero), ZeroWinFrame: s.maxZeroFrame, KeepAlives: s.keepAlives,
 		RSTs: s.rsts, AfterRST: s.afterRST, FirstRST: s.firstRSTFrame, FINs: s.fins, SYNs: s.syns, RTO: rtoList(s),
 		RTTMin: s.rttMin, RTTSamples: s.rttN, OutOfWindow: s.oow, MaxBehind: s.maxBehind, MaxAhead: s.maxAhead,
 		MaxWindow: s.maxWin, TSRegress: s.tsRegress}

@@ -285,7 +285,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 		} else if !f.synack {
 			f.synack, f.synackTime = true, p.t
 			if f.synTime != 0 {
-				f.hsRTT = float64(p.t-f.synTime) / 1e9
+				f.hsRTT = seconds(p.t - f.synTime)
 			}
 		}
 	}
@@ -366,7 +366,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 			}
 			if o.rttValid && !seqAfter(o.rttEnd, p.ack) {
 				o.rttValid = false
-				rtt := float64(p.t-o.rttTime) / 1e9
+				rtt := seconds(p.t - o.rttTime)
 				if o.rttN == 0 || rtt < o.rttMin {
 					o.rttMin = rtt
 				}
