@@ -123,12 +123,26 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	}
 
 	// Two stages on two goroutines: reading and decoding fill batches of
-	// packets, the TCP analysis consumes them in order. Four batches
-	// circulate, so nothing is allocated per packet or per batch.
+	// packets, the TCP analysis consumes them in order. Up to `batches`
+	// batches circulate, made only when the reader runs ahead (a small
+	// capture needs one), so nothing is allocated per packet or per batch.
 	tr := newTracker(c, opt.MaxFlows)
 	full, empty := make(chan *batch, batches), make(chan *batch, batches)
-	for range batches {
-		empty <- new(batch)
+	made := 0
+	next := func() *batch {
+		var b *batch
+		select {
+		case b = <-empty:
+		default:
+			if made < batches {
+				made++
+				b = new(batch)
+			} else {
+				b = <-empty
+			}
+		}
+		b.n, b.copies = 0, false
+		return b
 	}
 	links := map[layers.LinkType]bool{}
 	var lastLink layers.LinkType
@@ -138,8 +152,7 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 	go func() {
 		defer close(full)
 		dec := newDecoder()
-		b := <-empty
-		b.n, b.copies = 0, false
+		b := next()
 		for {
 			data, ci, err := src.ZeroCopyReadPacketData()
 			if err != nil {
@@ -185,8 +198,7 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 			c.TCPPackets++
 			if b.n++; b.n == batchSize {
 				full <- b
-				b = <-empty
-				b.n, b.copies = 0, false
+				b = next()
 			}
 			if opt.Progress != nil && c.Packets%8192 == 0 {
 				opt.Progress(cr.n)
