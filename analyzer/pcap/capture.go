@@ -215,7 +215,6 @@ type Twin struct {
 	Window       int64 // the receiver's largest advertised window
 	RSTFrames    []int // RSTs on the flow or its twin after the segment
 	Untranslated bool  // seen as a copy that kept its address (tcpdump -i any)
-	Note         string
 }
 
 // Stall is a flow whose SYN or data went unanswered through retransmissions.

@@ -141,14 +141,12 @@ type side struct {
 	firstRSTFrame int
 	firstRSTTime  int64
 
-	stalls      [maxStallRuns]stallRun // runs of unanswered retransmissions, first ones kept
-	nstalls     int
-	stallRun    int
-	stalled     bool // the current run reached two retransmissions of one segment
-	stallT0     int64
-	stallF0     int
-	recovered   bool
-	kaBeforeGap int
+	stalls   [maxStallRuns]stallRun // runs of unanswered retransmissions, first ones kept
+	nstalls  int
+	stallRun int
+	stalled  bool  // the current run reached two retransmissions of one segment
+	stallT0  int64 // first retransmission of the current run
+	stallF0  int
 }
 
 // flow is a tracked connection.
