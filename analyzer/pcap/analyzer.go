@@ -13,7 +13,7 @@ import (
 const (
 	defaultMaxFlows = 32768 // flows tracked at once
 	maxRetained     = 5000  // unusual flows kept with their packet lists
-	maxEvents       = 100000
+	maxEvents       = 20000 // events of each kind (unanswered SYNs, stalls, ...)
 	maxNAT          = 1024
 	maxPairs        = 65536
 	copySlots       = 1 << 14
@@ -75,7 +75,7 @@ type tracker struct {
 	lastT     int64
 	lastIface int64
 	lastFlag  int // last frame reported as untranslated, to report a packet once
-	scratch   []int64
+	scratch   []evictRef
 }
 
 func newTracker(c *Capture, maxFlows int) *tracker {
@@ -274,7 +274,7 @@ func (t *tracker) retire(now int64) {
 // is full.
 func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 	if t.live >= t.maxFlows {
-		t.evict(p.t)
+		t.evict()
 	}
 	var idx int32
 	if n := len(t.free); n > 0 {
@@ -304,36 +304,40 @@ func (t *tracker) newFlow(key flowKey, p *packet) int32 {
 }
 
 // evict frees a quarter of the table: closed flows first, then the ones
-// idle longest. Evicting an open flow is counted, because a later packet
-// of it will look like a new flow.
-func (t *tracker) evict(now int64) {
-	target := t.maxFlows / 4
-	live := t.liveFlows()
-	freed := 0
-	for _, idx := range live {
-		if t.fl(idx).closed != 0 && freed < target {
-			t.finalize(idx)
-			freed++
-		}
-	}
-	if freed >= target {
-		return
-	}
+// idle longest (ties by ID, so the result does not depend on map order).
+// Evicting an open flow is counted, because a later packet of it will look
+// like a new flow.
+func (t *tracker) evict() {
 	t.scratch = t.scratch[:0]
-	for _, idx := range live {
-		if f := t.fl(idx); f.live {
-			t.scratch = append(t.scratch, f.last)
+	for i := int32(0); i < t.nflows; i++ {
+		if f := t.fl(i); f.live {
+			t.scratch = append(t.scratch, evictRef{closed: f.closed != 0, last: f.last, id: f.id, idx: i})
 		}
 	}
-	sort.Slice(t.scratch, func(i, j int) bool { return t.scratch[i] < t.scratch[j] })
-	cut := t.scratch[min(target-freed, len(t.scratch)-1)]
-	for _, idx := range live {
-		if f := t.fl(idx); f.live && f.last <= cut && freed < target {
-			t.finalize(idx)
+	sort.Slice(t.scratch, func(i, j int) bool {
+		a, b := &t.scratch[i], &t.scratch[j]
+		if a.closed != b.closed {
+			return a.closed
+		}
+		if a.last != b.last {
+			return a.last < b.last
+		}
+		return a.id < b.id
+	})
+	for _, r := range t.scratch[:min(t.maxFlows/4, len(t.scratch))] {
+		if !r.closed {
 			t.c.EvictedFlows++
-			freed++
 		}
+		t.finalize(r.idx)
 	}
+}
+
+// evictRef is a flow considered for eviction.
+type evictRef struct {
+	closed bool
+	last   int64
+	id     int
+	idx    int32
 }
 
 // The flow index maps a 64-bit hash of the key to a chain of flows (almost
@@ -341,20 +345,22 @@ func (t *tracker) evict(now int64) {
 // 36-byte key does not, and this lookup runs for every packet.
 
 func hashKey(k *flowKey) uint64 {
-	h := uint64(k.pa)<<16 | uint64(k.pb)
-	for _, w := range [4]uint64{binary.LittleEndian.Uint64(k.a[:8]), binary.LittleEndian.Uint64(k.a[8:]),
-		binary.LittleEndian.Uint64(k.b[:8]), binary.LittleEndian.Uint64(k.b[8:])} {
-		h = (h ^ w) * 0x9e3779b97f4a7c15
-		h ^= h >> 29
-	}
-	return h
+	return mixWords(binary.LittleEndian.Uint64(k.a[:8]), binary.LittleEndian.Uint64(k.a[8:]),
+		binary.LittleEndian.Uint64(k.b[:8]), binary.LittleEndian.Uint64(k.b[8:]), uint64(k.pa)<<16|uint64(k.pb))
 }
 
 func (k portKey) hash() uint64 {
-	h := uint64(k.port)<<16 | uint64(k.rport) | 1<<40
-	for _, w := range [2]uint64{binary.LittleEndian.Uint64(k.addr[:8]), binary.LittleEndian.Uint64(k.addr[8:])} {
+	return mixWords(binary.LittleEndian.Uint64(k.addr[:8]), binary.LittleEndian.Uint64(k.addr[8:]),
+		uint64(k.port)<<16|uint64(k.rport)|1<<40)
+}
+
+// mixWords hashes words one at a time, each through a multiply and a
+// shift; no two fields share bits before mixing, so none cancels another.
+func mixWords(ws ...uint64) uint64 {
+	h := uint64(0x243f6a8885a308d3)
+	for _, w := range ws {
 		h = (h ^ w) * 0x9e3779b97f4a7c15
-		h ^= h >> 29
+		h ^= h >> 32
 	}
 	return h
 }
@@ -532,7 +538,7 @@ func (t *tracker) events(f *flow) {
 	if f.clientSeen && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
 		interesting = true
 		u := UnansweredSYN{Flow: f.id, Client: client, Server: server, Frame: f.firstFrame, LastFrame: f.lastFrame,
-			Time: at(f.first), Retrans: c.syns - 1, RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
+			Time: at(f.first), Retrans: int(c.syns - 1), RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
 			Regressed: f.tsRegress}
 		if f.tsRegress {
 			u.TSBehind, u.TSAge = f.tsBehind, seconds(f.tsAge)
@@ -540,7 +546,7 @@ func (t *tracker) events(f *flow) {
 		t.c.UnansweredSYNs = append(t.c.UnansweredSYNs, u)
 		if c.syns > 1 && len(t.c.Stalls) < maxEvents {
 			t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(f.first),
-				Frame: f.firstFrame, Kind: "syn", Retrans: c.syns - 1, PAWS: f.tsRegress})
+				Frame: f.firstFrame, Kind: "syn", Retrans: int(c.syns - 1), PAWS: f.tsRegress})
 		}
 	}
 	for i := range f.side {
@@ -549,7 +555,7 @@ func (t *tracker) events(f *flow) {
 			interesting = true
 			if len(t.c.Stalls) < maxEvents {
 				t.c.Stalls = append(t.c.Stalls, Stall{Flow: f.id, Server: server, Client: client, Time: at(r.t),
-					Frame: r.frame, Kind: "data", Retrans: sd.retrans, Recovered: r.recovered})
+					Frame: r.frame, Kind: "data", Retrans: int(sd.retrans), Recovered: r.recovered})
 			}
 		}
 	}
@@ -558,7 +564,7 @@ func (t *tracker) events(f *flow) {
 		len(t.hangs) < maxEvents {
 		interesting = true
 		t.hangs = append(t.hangs, Hang{Flow: f.id, Client: client, Server: server, Protocol: sniff(c.first[:max(c.firstLen, 0)]),
-			Request: int(c.bytes), AckFrame: s.fullAckFrame, AckTime: at(s.fullAckTime), KeepAlives: c.keepAlives})
+			Request: int(c.bytes), AckFrame: s.fullAckFrame, AckTime: at(s.fullAckTime), KeepAlives: int(c.keepAlives)})
 	}
 	if f.gap >= int64(time.Second) && c.packets > 0 && s.packets > 0 && len(t.c.Gaps) < maxEvents {
 		out := f.gapOutcome
@@ -619,12 +625,12 @@ func rtoList(s *side) []float64 {
 }
 
 func sideStats(s *side) Side {
-	st := Side{Packets: s.packets, Bytes: s.bytes, Retrans: s.retrans + s.spurious, Spurious: s.spurious,
-		FastRetrans: s.fast, OutOfOrder: s.ooo, DupAcks: s.dupAcks, ZeroWindows: s.zeroWins,
-		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: seconds(s.maxZero), ZeroWinFrame: s.maxZeroFrame, KeepAlives: s.keepAlives,
-		RSTs: s.rsts, AfterRST: s.afterRST, FirstRST: s.firstRSTFrame, FINs: s.fins, SYNs: s.syns, RTO: rtoList(s),
-		RTTMin: s.rttMin, RTTSamples: s.rttN, OutOfWindow: s.oow, MaxBehind: s.maxBehind, MaxAhead: s.maxAhead,
-		MaxWindow: s.maxWin, TSRegress: s.tsRegress}
+	st := Side{Packets: int(s.packets), Bytes: s.bytes, Retrans: int(s.retrans + s.spurious), Spurious: int(s.spurious),
+		FastRetrans: int(s.fast), OutOfOrder: int(s.ooo), DupAcks: int(s.dupAcks), ZeroWindows: int(s.zeroWins),
+		ZeroWinUntil: s.zeroSince != 0, MaxZeroWin: seconds(s.maxZero), ZeroWinFrame: s.maxZeroFrame, KeepAlives: int(s.keepAlives),
+		RSTs: int(s.rsts), AfterRST: int(s.afterRST), FirstRST: s.firstRSTFrame, FINs: int(s.fins), SYNs: int(s.syns), RTO: rtoList(s),
+		RTTMin: s.rttMin, RTTSamples: s.rttN, OutOfWindow: int(s.oow), MaxBehind: s.maxBehind, MaxAhead: s.maxAhead,
+		MaxWindow: s.maxWin, TSRegress: int(s.tsRegress)}
 	if s.rttN > 0 {
 		st.RTTAvg = s.rttSum / float64(s.rttN)
 	}

@@ -79,9 +79,9 @@ type rec struct {
 }
 
 const (
-	headRecs = 8  // first packets of a flow
-	markRecs = 8  // notable packets after the head
-	tailRecs = 24 // last packets of a flow
+	headRecs = 6  // first packets of a flow
+	markRecs = 6  // notable packets after the head
+	tailRecs = 16 // last packets of a flow
 	rtoKeep  = 8  // retransmission intervals kept per run
 )
 
@@ -110,7 +110,7 @@ type side struct {
 	hasTS    bool
 	lastTS   uint32
 
-	packets, retrans, spurious, fast, ooo, dupAcks, zeroWins, keepAlives, rsts, afterRST, fins, syns, oow, tsRegress int
+	packets, retrans, spurious, fast, ooo, dupAcks, zeroWins, keepAlives, rsts, afterRST, fins, syns, oow, tsRegress int32
 	bytes                                                                                                            int64
 	zeroSince, maxZero                                                                                               int64
 	zeroFrame, maxZeroFrame                                                                                          int
@@ -257,7 +257,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 		f.gap, f.gapStart = p.t-f.last, f.last
 		f.gapBefore, f.gapAfter, f.gapDir = f.lastFrame, p.frame, d
 		f.gapOutcome, f.gapOutFrame, f.gapRetrans = "", 0, 0
-		f.gapKA = f.side[0].keepAlives + f.side[1].keepAlives
+		f.gapKA = int(f.side[0].keepAlives + f.side[1].keepAlives)
 		if f.gap >= int64(time.Second) {
 			notes |= noteAfterGap
 		}

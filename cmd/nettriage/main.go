@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -23,6 +24,12 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 func main() {
+	// A soft heap limit makes the collector work harder before the heap
+	// doubles, which keeps a big capture's analysis near its live memory
+	// (flows, not packets). GOMEMLIMIT still overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
+	}
 	root := &cobra.Command{
 		Use:           "nettriage",
 		Short:         "Explain intermittent network failures on Linux, Kubernetes and LVS hosts",
