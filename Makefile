@@ -26,8 +26,8 @@ WASM_EXEC     = $(shell $(GO) env GOROOT)/lib/wasm
 
 all: build
 
-## build: the native binary ./nettriage
-build:
+## build: the native binary ./nettriage, with the web playground (make site) embedded for `nettriage serve`
+build: site
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o nettriage ./cmd/nettriage
 
 ## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler, the playground in Chromium
@@ -59,7 +59,7 @@ demo: build
 	./nettriage analyze samples/bundles/seed001-sosreport
 
 ## release: static binaries for the supported platforms in dist/
-release:
+release: site
 	@mkdir -p dist
 	@for t in linux/amd64 linux/arm64 darwin/arm64 windows/amd64; do \
 		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
