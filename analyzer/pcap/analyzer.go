@@ -560,11 +560,11 @@ func (t *tracker) events(f *flow) {
 		}
 	}
 	// A request the server acknowledged in full and never answered.
-	if c.bytes > 0 && s.bytes == 0 && f.closed == 0 && s.fullAckFrame != 0 && s.fullAckTime >= c.lastDataTime &&
+	if c.dataBytes > 0 && s.dataBytes == 0 && f.closed == 0 && s.fullAckFrame != 0 && s.fullAckTime >= c.lastDataTime &&
 		len(t.hangs) < maxEvents {
 		interesting = true
 		t.hangs = append(t.hangs, Hang{Flow: f.id, Client: client, Server: server, Protocol: sniff(c.first[:max(c.firstLen, 0)]),
-			Request: int(c.bytes), AckFrame: s.fullAckFrame, AckTime: at(s.fullAckTime), KeepAlives: int(c.keepAlives)})
+			Request: int(c.dataBytes), AckFrame: s.fullAckFrame, AckTime: at(s.fullAckTime), KeepAlives: int(c.keepAlives)})
 	}
 	if f.gap >= int64(time.Second) && c.packets > 0 && s.packets > 0 && len(t.c.Gaps) < maxEvents {
 		out := f.gapOutcome

@@ -115,6 +115,7 @@ type side struct {
 	zeroSince, maxZero                                                                                               int64
 	zeroFrame, maxZeroFrame                                                                                          int
 	maxBehind, maxAhead, maxWin                                                                                      int64
+	dataBytes                                                                                                        int64 // payload that was new data (not keep-alive bytes or retransmissions)
 
 	lastNewSeq  uint32
 	lastNewTime int64
@@ -339,7 +340,6 @@ func (f *flow) track(p *packet, d int) uint16 {
 		seglen++
 	}
 	if p.plen > 0 {
-		s.lastDataTime = p.t
 		if s.firstLen == 0 {
 			s.firstLen = copy(s.first[:], p.payload)
 			if s.firstLen == 0 {
@@ -356,8 +356,9 @@ func (f *flow) track(p *packet, d int) uint16 {
 	}
 
 	if ack {
+		advanced := !s.ackKnown || seqAfter(p.ack, s.ack)
 		switch {
-		case !s.ackKnown || seqAfter(p.ack, s.ack):
+		case advanced:
 			s.ackKnown, s.ack, s.dupRun = true, p.ack, 0
 			if o.nxtKnown && seqAfter(p.ack, o.nxt) {
 				notes |= noteAckUnseen
@@ -383,7 +384,9 @@ func (f *flow) track(p *packet, d int) uint16 {
 			s.dupRun++
 			notes |= noteDupAck
 		}
-		if o.nxtKnown && p.ack == o.nxt {
+		// The first ACK of everything the peer sent; ACKs of keep-alives
+		// repeat it and do not count as new.
+		if advanced && o.nxtKnown && p.ack == o.nxt {
 			s.fullAckTime, s.fullAckFrame = p.t, p.frame
 		}
 	}
@@ -414,7 +417,14 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 		s.nxtKnown, s.nxt = true, end
 		s.lastNewSeq, s.lastNewTime = p.seq, p.t
 		s.startRTT(end, p.t)
+		if p.plen > 0 {
+			s.lastDataTime, s.dataBytes = p.t, s.dataBytes+int64(p.plen)
+		}
 	case seqAfter(end, s.nxt):
+		if p.plen > 0 {
+			// New data, not a keep-alive's byte or a retransmission.
+			s.lastDataTime, s.dataBytes = p.t, s.dataBytes+int64(p.plen)
+		}
 		if seqAfter(p.seq, s.nxt) {
 			notes |= notePrevLost
 		}

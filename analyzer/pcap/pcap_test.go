@@ -423,3 +423,28 @@ func TestPAWSFromOpenConnection(t *testing.T) {
 		t.Errorf("unanswered SYNs %+v: want one whose TSval regressed against the open connection", c.UnansweredSYNs)
 	}
 }
+
+// A hung client whose TCP keep-alives the server's kernel keeps ACKing is
+// still waiting: the wait runs from the ACK of its request, not from the
+// last keep-alive's.
+func TestHangWithKeepAlives(t *testing.T) {
+	sc := pcaptest.New()
+	cli := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:59558"), TSBase: 5, WScale: 7}
+	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.233.65.134:5672"), TSBase: 9, WScale: 7}
+	k := sc.Conn(cli, srv, 100, 200)
+	end := k.Handshake(pcaptest.Epoch)
+	k.Send(end.Add(time.Millisecond), true, []byte("AMQP\x00\x00\x09\x01"))
+	k.Ack(end.Add(2*time.Millisecond), false)
+	for i := 1; i <= 5; i++ {
+		at := end.Add(time.Duration(i) * time.Minute)
+		ka := k.Segment(at, true)
+		ka.Seq--
+		ka.Payload = []byte{0} // Linux sends no byte; others send one garbage byte
+		sc.Add(ka)
+		k.Ack(at.Add(time.Millisecond), false)
+	}
+	c := analyzeBytes(t, sc.Bytes())
+	if len(c.Hangs) != 1 || c.Hangs[0].Wait < 299 || c.Hangs[0].KeepAlives != 5 || c.Hangs[0].Request != 8 {
+		t.Errorf("hangs %+v: want one 300 s wait with 5 keep-alives", c.Hangs)
+	}
+}
