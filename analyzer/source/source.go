@@ -60,6 +60,18 @@ type Line struct {
 	Cut  bool   // the original line was longer and was truncated
 }
 
+// CutWarnings returns one warning for each line Lines had to cut, so a
+// parser reports them the same way as every other parser.
+func CutWarnings(lines []Line) []Warning {
+	var out []Warning
+	for _, l := range lines {
+		if l.Cut {
+			out = append(out, Warnf(l.No, "line longer than %d bytes truncated", MaxLineLen))
+		}
+	}
+	return out
+}
+
 // Lines splits data into lines. It accepts LF and CRLF endings, and truncates
 // lines longer than MaxLineLen (marking them Cut). It never copies more than
 // MaxLineLen bytes per line.

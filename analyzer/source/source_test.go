@@ -38,3 +38,11 @@ func TestParseScaledCount(t *testing.T) {
 		}
 	}
 }
+
+func TestCutWarnings(t *testing.T) {
+	long := strings.Repeat("x", MaxLineLen+10)
+	ws := CutWarnings(Lines([]byte("a\n" + long + "\nb\n" + long)))
+	if len(ws) != 2 || ws[0].Line != 2 || ws[1].Line != 4 || !strings.Contains(ws[0].Message, "truncated") {
+		t.Errorf("warnings %+v, want lines 2 and 4", ws)
+	}
+}

@@ -125,10 +125,8 @@ type ipParser struct {
 
 func parseIP(artifact string, lines []source.Line) (*Table, []source.Warning) {
 	p := &ipParser{artifact: artifact, t: &Table{}, byIndex: map[int]*Interface{}, texts: map[*Interface][]string{}}
+	p.warns = append(p.warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			p.warns = append(p.warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		// `ip -o` folds an interface's lines into one, joined by "\".
 		for i, part := range strings.Split(l.Text, `\`) {
 			p.line(l.No, part, l.Text, i > 0)

@@ -29,10 +29,8 @@ func parseIfconfig(artifact string, lines []source.Line) (*Table, []source.Warni
 	// Each interface's lines, joined once at the end (appending to
 	// Src.Text line by line is quadratic).
 	texts := map[*Interface][]string{}
+	warns = append(warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		f := strings.Fields(l.Text)
 		if len(f) == 0 {
 			continue

@@ -133,10 +133,9 @@ func Parse(artifact string, data []byte) (*Result, []source.Warning) {
 	var header []string // column names of /proc/net/stat/nf_conntrack
 	var oldStats *CPUStats
 	hexRows := 0 // the kernel prints one row per possible CPU, in order
-	for _, ln := range source.Lines(data) {
-		if ln.Cut {
-			warns = append(warns, source.Warnf(ln.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
+	lines := source.Lines(data)
+	warns = append(warns, source.CutWarnings(lines)...)
+	for _, ln := range lines {
 		text := strings.TrimSpace(ln.Text)
 		ref := source.At(artifact, ln.No, ln.Text)
 		fields := strings.Fields(text)

@@ -113,11 +113,9 @@ func (p *parser) warn(line int, format string, args ...any) {
 }
 
 func (p *parser) run(lines []source.Line) {
+	p.warns = append(p.warns, source.CutWarnings(lines)...)
 	for i := 0; i < len(lines); i++ {
 		ln := lines[i]
-		if ln.Cut {
-			p.warn(ln.No, "line longer than %d bytes truncated", source.MaxLineLen)
-		}
 		text := strings.TrimSpace(ln.Text)
 		switch {
 		case text == "":

@@ -71,10 +71,9 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 	t := &Table{}
 	var warns []source.Warning
 	var header []string
-	for _, l := range source.Lines(data) {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
+	lines := source.Lines(data)
+	warns = append(warns, source.CutWarnings(lines)...)
+	for _, l := range lines {
 		if strings.TrimSpace(l.Text) == "" {
 			continue
 		}

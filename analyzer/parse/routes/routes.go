@@ -125,10 +125,8 @@ func parseIPRoute(artifact string, lines []source.Line, t *Table) []source.Warni
 		}
 		block = block[:0]
 	}
+	warns = append(warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		f := strings.Fields(l.Text)
 		if len(f) == 0 {
 			continue
@@ -278,10 +276,8 @@ func family(addrs ...string) string {
 // Flag Met Ref Use If).
 func parseRouteN(artifact string, lines []source.Line, t *Table) []source.Warning {
 	var warns []source.Warning
+	warns = append(warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		f := strings.Fields(l.Text)
 		if len(f) == 0 || f[0] == "Kernel" || f[0] == "Destination" {
 			continue

@@ -41,10 +41,8 @@ func parseLsof(artifact string, lines []source.Line) (*Table, []source.Warning) 
 	t := &Table{Form: "lsof"}
 	var warns []source.Warning
 	hasTID := false
+	warns = append(warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		f := strings.Fields(l.Text)
 		if len(f) == 0 {
 			continue

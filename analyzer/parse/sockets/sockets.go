@@ -155,10 +155,8 @@ func parseSS(artifact string, lines []source.Line) (*Table, []source.Warning) {
 		}
 		block = block[:0]
 	}
+	warns = append(warns, source.CutWarnings(lines)...)
 	for _, l := range lines {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
 		text := l.Text
 		if strings.TrimSpace(text) == "" {
 			continue

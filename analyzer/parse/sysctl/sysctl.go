@@ -102,10 +102,9 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 		}
 		prev, runValues, runTexts = nil, nil, nil
 	}
-	for _, ln := range source.Lines(data) {
-		if ln.Cut {
-			warns = append(warns, source.Warnf(ln.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
+	lines := source.Lines(data)
+	warns = append(warns, source.CutWarnings(lines)...)
+	for _, ln := range lines {
 		text := strings.TrimSpace(ln.Text)
 		if text == "" || text[0] == '#' || text[0] == ';' {
 			endRun()

@@ -82,10 +82,9 @@ func Parse(artifact string, data []byte) (*Info, []source.Warning) {
 	info := &Info{}
 	var warns []source.Warning
 	base := strings.ToLower(path.Base(artifact))
-	for _, l := range source.Lines(data) {
-		if l.Cut {
-			warns = append(warns, source.Warnf(l.No, "line longer than %d bytes truncated", source.MaxLineLen))
-		}
+	lines := source.Lines(data)
+	warns = append(warns, source.CutWarnings(lines)...)
+	for _, l := range lines {
 		text := strings.TrimSpace(l.Text)
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
