@@ -92,10 +92,7 @@ func HTML(w io.Writer, r *engine.Report) error {
 	} else {
 		b.raw(`<table><thead><tr><th>Kind</th><th>Host</th><th>Artifact</th><th>Warnings</th></tr></thead><tbody>`)
 		for _, a := range r.Artifacts {
-			host := a.Host
-			if a.Namespace != "" {
-				host += " (netns " + a.Namespace + ")"
-			}
+			host := hostLabel(a)
 			ws := make([]string, 0, len(a.Warnings))
 			for _, wn := range a.Warnings {
 				ws = append(ws, wn.String())

@@ -105,10 +105,7 @@ func Markdown(w io.Writer, r *engine.Report) error {
 	} else {
 		b.WriteString("| Kind | Host | Artifact | Warnings |\n|---|---|---|---|\n")
 		for _, a := range r.Artifacts {
-			host := a.Host
-			if a.Namespace != "" {
-				host += " (netns " + a.Namespace + ")"
-			}
+			host := hostLabel(a)
 			ws := make([]string, 0, len(a.Warnings))
 			for _, wn := range a.Warnings {
 				ws = append(ws, cell(wn.String()))

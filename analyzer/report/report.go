@@ -300,3 +300,11 @@ func countTrue(bs []bool) int {
 	}
 	return n
 }
+
+// hostLabel names an artifact's host, with its network namespace if any.
+func hostLabel(a engine.ArtifactInfo) string {
+	if a.Namespace != "" {
+		return a.Host + " (netns " + a.Namespace + ")"
+	}
+	return a.Host
+}
