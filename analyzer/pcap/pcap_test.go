@@ -395,11 +395,11 @@ func TestSamplesUpToDate(t *testing.T) {
 	for name, gen := range pcaptest.Samples {
 		have, err := os.ReadFile("../../samples/" + name)
 		if err != nil {
-			t.Errorf("%s: %v (run go run ./analyzer/pcap/pcaptest/gensamples)", name, err)
+			t.Errorf("%s: %v (run go run ./tools/gensamples)", name, err)
 			continue
 		}
 		if !bytes.Equal(have, gen().Bytes()) {
-			t.Errorf("%s differs from its scenario; run go run ./analyzer/pcap/pcaptest/gensamples", name)
+			t.Errorf("%s differs from its scenario; run go run ./tools/gensamples", name)
 		}
 	}
 }

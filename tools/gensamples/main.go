@@ -1,5 +1,5 @@
 // Command gensamples writes the capture samples of samples/ from the
-// scenarios in pcaptest: go run ./analyzer/pcap/pcaptest/gensamples [DIR].
+// scenarios in pcaptest: go run ./tools/gensamples [DIR].
 package main
 
 import (

@@ -2,7 +2,7 @@ package pcaptest
 
 // Samples maps each capture sample under samples/ (path relative to that
 // directory) to the scenario that writes it. `go run
-// ./analyzer/pcap/pcaptest/gensamples` rewrites them, and a test checks
+// ./tools/gensamples` rewrites them, and a test checks
 // that the committed files are what the scenarios produce.
 var Samples = map[string]func() *Capture{
 	"tw-recycle-nat/capture/syn-drops.pcap":                        func() *Capture { return TwRecycle(true) },
