@@ -75,27 +75,42 @@ func countCaptures(h *facts.Host, rec *Recorder, count func(captureRecorder) int
 	return n
 }
 
+// countEach counts, over the host's captures, the measurements keep
+// accepts, and records the first maxEvidencePerCall of them as evidence.
+func countEach[T any](h *facts.Host, rec *Recorder, items func(*pcap.Capture) []T,
+	keep func(*pcap.Capture, T) bool, record func(captureRecorder, T)) int {
+	n := 0
+	for _, c := range h.Captures {
+		for _, it := range items(c) {
+			if !keep(c, it) {
+				continue
+			}
+			if n < maxEvidencePerCall {
+				record(captureRecorder{rec: rec, c: c}, it)
+			}
+			n++
+		}
+	}
+	return n
+}
+
 // pawsSYNs counts unanswered, retransmitted SYNs whose TSval is below the
 // one the same client address used in a connection to the same server that
 // closed less than maxAge seconds before, from client addresses that do get
 // other connections answered.
 func pawsSYNs(h *facts.Host, rec *Recorder, maxAge, minRetrans float64) int {
-	return countCaptures(h, rec, func(cr captureRecorder) int {
-		n := 0
-		for _, u := range cr.c.UnansweredSYNs {
-			pair := pcap.SourcePair{Client: u.Client.Addr(), Server: u.Server.Addr()}
-			if !u.Regressed || u.TSAge > maxAge || float64(u.Retrans) < minRetrans || cr.c.Answered[pair] == 0 {
-				continue
-			}
-			if n < maxEvidencePerCall {
-				cr.frame(u.Flow, u.Frame, u.Time, fmt.Sprintf("SYN with TSval %d, %d below this address's connection %.1f s earlier; retransmitted %d times, never answered, while %d other SYNs from %s were answered",
-					u.TSval, u.TSBehind, u.TSAge, u.Retrans, cr.c.Answered[pair], u.Client.Addr()))
-				cr.flow(u.Flow)
-			}
-			n++
-		}
-		return n
-	})
+	answered := func(c *pcap.Capture, u pcap.UnansweredSYN) int {
+		return c.Answered[pcap.SourcePair{Client: u.Client.Addr(), Server: u.Server.Addr()}]
+	}
+	return countEach(h, rec, func(c *pcap.Capture) []pcap.UnansweredSYN { return c.UnansweredSYNs },
+		func(c *pcap.Capture, u pcap.UnansweredSYN) bool {
+			return u.Regressed && u.TSAge <= maxAge && float64(u.Retrans) >= minRetrans && answered(c, u) > 0
+		},
+		func(cr captureRecorder, u pcap.UnansweredSYN) {
+			cr.frame(u.Flow, u.Frame, u.Time, fmt.Sprintf("SYN with TSval %d, %d below this address's connection %.1f s earlier; retransmitted %d times, never answered, while %d other SYNs from %s were answered",
+				u.TSval, u.TSBehind, u.TSAge, u.Retrans, answered(cr.c, u), u.Client.Addr()))
+			cr.flow(u.Flow)
+		})
 }
 
 // unnatedTwins counts segments that arrived from an address that is not
@@ -103,80 +118,68 @@ func pawsSYNs(h *facts.Host, rec *Recorder, maxAge, minRetrans float64) int {
 // RST. behindOnly restricts the count to twins that were only behind the
 // window (which kernels 6.1 and later no longer mark INVALID).
 func unnatedTwins(h *facts.Host, rec *Recorder, behindOnly bool) int {
-	return countCaptures(h, rec, func(cr captureRecorder) int {
-		n := 0
-		for _, tw := range cr.c.Twins {
-			if len(tw.RSTFrames) == 0 || behindOnly && (tw.Ahead > 0 || tw.Behind == 0) {
-				continue
+	return countEach(h, rec, func(c *pcap.Capture) []pcap.Twin { return c.Twins },
+		func(_ *pcap.Capture, tw pcap.Twin) bool {
+			return len(tw.RSTFrames) > 0 && !(behindOnly && (tw.Ahead > 0 || tw.Behind == 0))
+		},
+		func(cr captureRecorder, tw pcap.Twin) {
+			where := "from " + tw.From.String() + " instead of " + tw.Peer.String()
+			if tw.From.Addr() != tw.Peer.Addr() && tw.To.Addr() == tw.Peer.Addr() {
+				where = "to " + tw.To.String() + " instead of " + tw.Peer.String()
 			}
-			if n < maxEvidencePerCall {
-				where := "from " + tw.From.String() + " instead of " + tw.Peer.String()
-				if tw.From.Addr() != tw.Peer.Addr() && tw.To.Addr() == tw.Peer.Addr() {
-					where = "to " + tw.To.String() + " instead of " + tw.Peer.String()
-				}
-				dist := ""
-				switch {
-				case tw.Behind > 0:
-					dist = fmt.Sprintf(", %s behind what the receiver had acknowledged (window %s)", bytesString(tw.Behind), bytesString(tw.Window))
-				case tw.Ahead > 0:
-					dist = fmt.Sprintf(", %s beyond the receiver's window", bytesString(tw.Ahead))
-				}
-				how := "a segment with this flow's ports and sequence numbers arrived "
-				if tw.Untranslated {
-					how = "a copy of this packet kept its untranslated address "
-				}
-				at := tw.Flow
-				if tw.TwinFlow != 0 {
-					at = tw.TwinFlow
-				}
-				cr.frame(at, tw.Frame, tw.Time, how+where+dist)
-				for _, r := range tw.RSTFrames {
-					id := tw.TwinFlow
-					if id == 0 || frameTime(cr.c, id, r).IsZero() {
-						id = tw.Flow
-					}
-					cr.frame(id, r, frameTime(cr.c, id, r), "RST after the un-NATed segment")
-				}
-				cr.flow(tw.Flow)
-				if tw.TwinFlow != 0 {
-					cr.flow(tw.TwinFlow)
-				}
+			dist := ""
+			switch {
+			case tw.Behind > 0:
+				dist = fmt.Sprintf(", %s behind what the receiver had acknowledged (window %s)", bytesString(tw.Behind), bytesString(tw.Window))
+			case tw.Ahead > 0:
+				dist = fmt.Sprintf(", %s beyond the receiver's window", bytesString(tw.Ahead))
 			}
-			n++
-		}
-		return n
-	})
+			how := "a segment with this flow's ports and sequence numbers arrived "
+			if tw.Untranslated {
+				how = "a copy of this packet kept its untranslated address "
+			}
+			at := tw.Flow
+			if tw.TwinFlow != 0 {
+				at = tw.TwinFlow
+			}
+			cr.frame(at, tw.Frame, tw.Time, how+where+dist)
+			for _, r := range tw.RSTFrames {
+				id := tw.TwinFlow
+				if id == 0 || frameTime(cr.c, id, r).IsZero() {
+					id = tw.Flow
+				}
+				cr.frame(id, r, frameTime(cr.c, id, r), "RST after the un-NATed segment")
+			}
+			cr.flow(tw.Flow)
+			if tw.TwinFlow != 0 {
+				cr.flow(tw.TwinFlow)
+			}
+		})
 }
 
 // idleResets counts flows silent for at least minGap seconds whose next
 // packet drew a RST or went unanswered.
 func idleResets(h *facts.Host, rec *Recorder, minGap float64) int {
-	return countCaptures(h, rec, func(cr captureRecorder) int {
-		n := 0
-		for _, g := range cr.c.Gaps {
-			if g.Seconds < minGap || (g.Outcome != "reset" && g.Outcome != "unanswered") {
-				continue
+	return countEach(h, rec, func(c *pcap.Capture) []pcap.Gap { return c.Gaps },
+		func(_ *pcap.Capture, g pcap.Gap) bool {
+			return g.Seconds >= minGap && (g.Outcome == "reset" || g.Outcome == "unanswered")
+		},
+		func(cr captureRecorder, g pcap.Gap) {
+			who := "server"
+			if g.FromClient {
+				who = "client"
 			}
-			if n < maxEvidencePerCall {
-				who := "server"
-				if g.FromClient {
-					who = "client"
-				}
-				cr.frame(g.Flow, g.FrameBefore, g.Start, fmt.Sprintf("last packet before %.0f s of silence (no keep-alive in between)", g.Seconds))
-				after := "went unanswered"
-				if g.Outcome == "reset" {
-					after = "was answered with a RST"
-				}
-				cr.frame(g.Flow, g.FrameAfter, frameTime(cr.c, g.Flow, g.FrameAfter), "the "+who+" spoke again and "+after)
-				if g.OutcomeFrame != 0 {
-					cr.frame(g.Flow, g.OutcomeFrame, frameTime(cr.c, g.Flow, g.OutcomeFrame), "")
-				}
-				cr.flow(g.Flow)
+			cr.frame(g.Flow, g.FrameBefore, g.Start, fmt.Sprintf("last packet before %.0f s of silence (no keep-alive in between)", g.Seconds))
+			after := "went unanswered"
+			if g.Outcome == "reset" {
+				after = "was answered with a RST"
 			}
-			n++
-		}
-		return n
-	})
+			cr.frame(g.Flow, g.FrameAfter, frameTime(cr.c, g.Flow, g.FrameAfter), "the "+who+" spoke again and "+after)
+			if g.OutcomeFrame != 0 {
+				cr.frame(g.Flow, g.OutcomeFrame, frameTime(cr.c, g.Flow, g.OutcomeFrame), "")
+			}
+			cr.flow(g.Flow)
+		})
 }
 
 // hungRequests counts requests acknowledged by the server and never
@@ -188,26 +191,20 @@ func hungRequests(h *facts.Host, rec *Recorder, minWait float64, protocols strin
 	for _, p := range strings.Split(protocols, ",") {
 		want[strings.ToLower(strings.TrimSpace(p))] = true
 	}
-	return countCaptures(h, rec, func(cr captureRecorder) int {
-		n := 0
-		for _, hg := range cr.c.Hangs {
+	return countEach(h, rec, func(c *pcap.Capture) []pcap.Hang { return c.Hangs },
+		func(_ *pcap.Capture, hg pcap.Hang) bool {
 			port := float64(hg.Server.Port())
-			if hg.Wait < minWait || port < lo || port > hi || !(want["any"] || want[strings.ToLower(hg.Protocol)]) {
-				continue
+			return hg.Wait >= minWait && port >= lo && port <= hi && (want["any"] || want[strings.ToLower(hg.Protocol)])
+		},
+		func(cr captureRecorder, hg pcap.Hang) {
+			proto := hg.Protocol
+			if proto == "" {
+				proto = "unrecognised protocol"
 			}
-			if n < maxEvidencePerCall {
-				proto := hg.Protocol
-				if proto == "" {
-					proto = "unrecognised protocol"
-				}
-				cr.frame(hg.Flow, hg.AckFrame, hg.AckTime, fmt.Sprintf("the server acknowledged the client's %d-byte request (%s) and sent nothing back for %.0f s, to the end of the capture",
-					hg.Request, proto, hg.Wait))
-				cr.flow(hg.Flow)
-			}
-			n++
-		}
-		return n
-	})
+			cr.frame(hg.Flow, hg.AckFrame, hg.AckTime, fmt.Sprintf("the server acknowledged the client's %d-byte request (%s) and sent nothing back for %.0f s, to the end of the capture",
+				hg.Request, proto, hg.Wait))
+			cr.flow(hg.Flow)
+		})
 }
 
 // stallBursts counts groups of at least minFlows flows towards one server
