@@ -4,6 +4,7 @@ package main
 
 import (
 	"github.com/nettriage/nettriage/analyzer/report/ladder"
+	"github.com/nettriage/nettriage/wasm/gallery"
 )
 
 // The report as the engine sends it (nettriage.report/v1). The UI decodes
@@ -116,16 +117,7 @@ type ArtifactView struct {
 }
 
 // Sample is one entry of samples/index.json, written by `make site`.
-type Sample struct {
-	ID         string   `json:"id"` // "tw-recycle-nat/positive"
-	Rule       string   `json:"rule"`
-	Case       string   `json:"case"`
-	Confidence string   `json:"confidence"`
-	Rules      []string `json:"rules"`
-	About      string   `json:"about"`
-	Files      []string `json:"files"`
-	Bytes      int64    `json:"bytes"`
-}
+type Sample = gallery.Sample
 
 var (
 	severities  = []string{"critical", "warning", "info"}

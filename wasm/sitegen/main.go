@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/nettriage/nettriage/wasm/gallery"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -92,17 +93,8 @@ func run(site, engine, ui, wasmExec, samples string) error {
 	return copySamples(samples, filepath.Join(site, "samples"))
 }
 
-// sample is one gallery entry (wasm/browser reads the same fields).
-type sample struct {
-	ID         string   `json:"id"`
-	Rule       string   `json:"rule"`
-	Case       string   `json:"case"`
-	Confidence string   `json:"confidence"`
-	Rules      []string `json:"rules"`
-	About      string   `json:"about"`
-	Files      []string `json:"files"`
-	Bytes      int64    `json:"bytes"`
-}
+// sample is one gallery entry.
+type sample = gallery.Sample
 
 // copySamples copies every positive case (one whose expect file gives a
 // rule a confidence other than none) under maxSampleBytes.
