@@ -535,7 +535,7 @@ func (t *tracker) events(f *flow) {
 	at := func(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 	interesting := f.notable || f.twinOf != 0 || f.reused || f.closed == 2 || f.gap >= int64(10*time.Second)
 
-	if f.clientSeen && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
+	if f.clientKnown() && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
 		interesting = true
 		u := UnansweredSYN{Flow: f.id, Client: client, Server: server, Frame: f.firstFrame, LastFrame: f.lastFrame,
 			Time: at(f.first), Retrans: int(c.syns - 1), RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
@@ -587,14 +587,14 @@ func (t *tracker) events(f *flow) {
 	}
 	hs := "none"
 	switch {
-	case f.clientSeen && f.synack && c.ackKnown:
+	case f.clientKnown() && f.synack && c.ackKnown:
 		hs = "complete"
-	case f.clientSeen && f.synack:
+	case f.clientKnown() && f.synack:
 		hs = "syn-synack"
-	case f.clientSeen:
+	case f.clientKnown():
 		hs = "syn"
 	}
-	out := &Flow{ID: f.id, Client: client, Server: server, ClientKnown: f.clientSeen,
+	out := &Flow{ID: f.id, Client: client, Server: server, ClientKnown: f.clientKnown(),
 		Protocol: sniff(c.first[:max(c.firstLen, 0)]), Start: at(f.first), End: at(f.last),
 		FirstFrame: f.firstFrame, LastFrame: f.lastFrame, Handshake: hs, HandshakeRTT: f.hsRTT,
 		PortReused: f.reused, TwinOf: f.twinOf, MaxGap: seconds(f.gap),

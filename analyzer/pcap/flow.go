@@ -158,8 +158,7 @@ type flow struct {
 	live       bool
 	id         int
 	side       [2]side
-	client     int // index of the client side; -1 until known or guessed
-	clientSeen bool
+	client     int // index of the side that sent the SYN; -1 until one is seen (clientSide guesses)
 	first      int64
 	last       int64
 	firstFrame int
@@ -213,6 +212,9 @@ func toAddr(b [16]byte, v6 bool) netip.Addr {
 	}
 	return netip.AddrFrom4([4]byte{b[0], b[1], b[2], b[3]})
 }
+
+// clientKnown reports whether a SYN showed which side is the client.
+func (f *flow) clientKnown() bool { return f.client >= 0 }
 
 // clientSide returns the client's side index, guessing when no SYN was
 // seen: the endpoint with the higher (ephemeral) port is the client.
@@ -274,7 +276,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 	if syn {
 		s.syns++
 		if !ack && f.client < 0 {
-			f.client, f.clientSeen = d, true
+			f.client = d
 		}
 		if !s.synSeen || p.seq != s.isn {
 			s.synSeen, s.isn, s.wscale = true, p.seq, p.wscale
