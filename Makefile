@@ -32,7 +32,7 @@ build: site
 
 ## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler, the playground in Chromium
 test: vet test-worker test-engine test-site
-	@unformatted=$$(gofmt -l analyzer cmd rules wasm live site); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l analyzer cmd rules wasm live site tools internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 $(PKGS)
 
 vet:

@@ -5,17 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/parsetest"
 )
 
 const corpus = "../../../testdata/corpus/conntrack/"
 
 func parseFile(t *testing.T, path string) (*Result, int) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, warns := Parse(filepath.Base(path), data)
+	r, warns := parsetest.Parse(t, path, Parse)
 	return r, len(warns)
 }
 

@@ -5,17 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/parsetest"
 )
 
 const corpus = "../../../testdata/corpus/proc-net-stats/"
 
 func parseFile(t *testing.T, path string) (*Set, []string) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, warns := Parse(filepath.Base(path), data)
+	set, warns := parsetest.Parse(t, path, Parse)
 	var ws []string
 	for _, w := range warns {
 		ws = append(ws, w.String())

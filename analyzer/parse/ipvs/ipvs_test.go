@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nettriage/nettriage/internal/parsetest"
+
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -14,18 +16,12 @@ const corpusDir = "../../../testdata/corpus/ipvs"
 
 func parseFile(t *testing.T, path string) (*Result, []source.Warning) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Parse(filepath.Base(path), data)
+	return parsetest.Parse(t, path, Parse)
 }
 
 func noWarnings(t *testing.T, w []source.Warning) {
 	t.Helper()
-	if len(w) > 0 {
-		t.Errorf("unexpected warnings: %v", w)
-	}
+	parsetest.NoWarnings(t, w)
 }
 
 func only(t *testing.T, r *Result) *Snapshot {

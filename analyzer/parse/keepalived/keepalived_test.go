@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nettriage/nettriage/internal/parsetest"
+
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -13,18 +15,12 @@ const corpusDir = "../../../testdata/corpus/keepalived"
 
 func parseFile(t *testing.T, path string) (*Config, []source.Warning) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Parse(filepath.Base(path), data)
+	return parsetest.Parse(t, path, Parse)
 }
 
 func noWarnings(t *testing.T, w []source.Warning) {
 	t.Helper()
-	if len(w) > 0 {
-		t.Errorf("unexpected warnings: %v", w)
-	}
+	parsetest.NoWarnings(t, w)
 }
 
 func problemsContaining(c *Config, s string) []Problem {

@@ -5,19 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/parsetest"
 )
 
 func parseFile(t *testing.T, name string) *Table {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, warns := Parse(name, data)
-	if len(warns) != 0 {
-		t.Errorf("%s: warnings %v", name, warns)
-	}
-	return tb
+	return parsetest.ParseClean(t, filepath.Join("testdata", name), Parse)
 }
 
 func TestIPRoute(t *testing.T) {

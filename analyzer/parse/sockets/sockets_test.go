@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nettriage/nettriage/internal/parsetest"
+
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
@@ -14,15 +16,7 @@ const corpusDir = "../../../testdata/corpus/ss"
 
 func parseFile(t *testing.T, path string) *Table {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, warns := Parse(filepath.Base(path), data)
-	if len(warns) != 0 {
-		t.Errorf("%s: unexpected warnings %v", path, warns)
-	}
-	return tb
+	return parsetest.ParseClean(t, path, Parse)
 }
 
 // find returns the sockets matching a netid, state and local port.

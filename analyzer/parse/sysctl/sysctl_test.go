@@ -5,17 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/parsetest"
 )
 
 const corpus = "../../../testdata/corpus/sysctl/"
 
 func parseFile(t *testing.T, path string) *Table {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, _ := Parse(filepath.Base(path), data)
+	tab, _ := parsetest.Parse(t, path, Parse)
 	return tab
 }
 

@@ -4,19 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/parsetest"
 )
 
 func parseFile(t *testing.T, name string) *Info {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, warns := Parse(name, data)
-	if len(warns) != 0 {
-		t.Errorf("%s: warnings %v", name, warns)
-	}
-	return info
+	return parsetest.ParseClean(t, filepath.Join("testdata", name), Parse)
 }
 
 func TestUnameA(t *testing.T) {
