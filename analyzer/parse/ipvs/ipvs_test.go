@@ -19,11 +19,6 @@ func parseFile(t *testing.T, path string) (*Result, []source.Warning) {
 	return parsetest.Parse(t, path, Parse)
 }
 
-func noWarnings(t *testing.T, w []source.Warning) {
-	t.Helper()
-	parsetest.NoWarnings(t, w)
-}
-
 func only(t *testing.T, r *Result) *Snapshot {
 	t.Helper()
 	if len(r.Snapshots) != 1 {
@@ -42,7 +37,7 @@ func keys(s *Snapshot) []string {
 
 func TestCorpusK8sReadme(t *testing.T) {
 	r, w := parseFile(t, filepath.Join(corpusDir, "k8s-ipvs-README__ipvsadm_-ln.txt"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	s := only(t, r)
 	if s.Format != "ipvsadm" || s.Kind != "list" || s.Version != "1.2.1" || s.TableSize != 4096 {
 		t.Errorf("header: %+v", s)
@@ -70,7 +65,7 @@ func TestCorpusProcIPVS(t *testing.T) {
 	for _, name := range []string{"node_exporter__proc_net_ip_vs", "procfs__proc_net_ip_vs"} {
 		t.Run(name, func(t *testing.T) {
 			r, w := parseFile(t, filepath.Join(corpusDir, name))
-			noWarnings(t, w)
+			parsetest.NoWarnings(t, w)
 			s := only(t, r)
 			if s.Format != "procfs" {
 				t.Errorf("format %q", s.Format)
@@ -115,7 +110,7 @@ func TestCorpusProcIPVS(t *testing.T) {
 
 func TestCorpusProcStats(t *testing.T) {
 	r, w := parseFile(t, filepath.Join(corpusDir, "node_exporter__proc_net_ip_vs_stats"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if r.Stats == nil {
 		t.Fatal("no stats")
 	}
@@ -137,7 +132,7 @@ func TestCorpusProcStats(t *testing.T) {
 
 func TestRepeatedListings(t *testing.T) {
 	r, w := parseFile(t, "testdata/ipvsadm_ln_repeated.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(r.Snapshots) != 3 {
 		t.Fatalf("snapshots %d", len(r.Snapshots))
 	}
@@ -198,7 +193,7 @@ func TestRepeatedListings(t *testing.T) {
 
 func TestBannersAndTimeout(t *testing.T) {
 	r, w := parseFile(t, "testdata/banners_and_timeout.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(r.Snapshots) != 2 {
 		t.Fatalf("snapshots %d", len(r.Snapshots))
 	}
@@ -220,7 +215,7 @@ func TestBannersAndTimeout(t *testing.T) {
 
 func TestStatsAndRate(t *testing.T) {
 	r, w := parseFile(t, "testdata/ipvsadm_stats.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	s := only(t, r)
 	if s.Kind != "stats" {
 		t.Errorf("kind %q", s.Kind)
@@ -240,7 +235,7 @@ func TestStatsAndRate(t *testing.T) {
 	}
 
 	r, w = parseFile(t, "testdata/ipvsadm_rate.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	s = only(t, r)
 	if s.Kind != "rate" || s.Services[0].Rates.InBPS != 17906 || s.Services[0].Reals[0].Rates.CPS != 2 {
 		t.Errorf("rate %+v", s.Services[0].Rates)
@@ -249,7 +244,7 @@ func TestStatsAndRate(t *testing.T) {
 
 func TestThresholds(t *testing.T) {
 	r, w := parseFile(t, "testdata/ipvsadm_thresholds.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	rs := only(t, r).Services[0].Reals[0]
 	if rs.UThreshold != 100 || rs.LThreshold != 20 || rs.ActiveConn != 3 || rs.InActConn != 12 {
 		t.Errorf("thresholds %+v", rs)
@@ -258,7 +253,7 @@ func TestThresholds(t *testing.T) {
 
 func TestConnEntries(t *testing.T) {
 	r, w := parseFile(t, "testdata/ipvsadm_lnc.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(r.Conns) != 6 || len(r.Snapshots) != 0 {
 		t.Fatalf("conns %d snapshots %d", len(r.Conns), len(r.Snapshots))
 	}
@@ -283,7 +278,7 @@ func TestConnEntries(t *testing.T) {
 
 func TestProcConn(t *testing.T) {
 	r, w := parseFile(t, "testdata/proc_net_ip_vs_conn")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(r.Conns) != 3 {
 		t.Fatalf("conns %d", len(r.Conns))
 	}
@@ -299,7 +294,7 @@ func TestProcConn(t *testing.T) {
 
 func TestProcPersistent(t *testing.T) {
 	r, w := parseFile(t, "testdata/proc_net_ip_vs_persistent")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	s := only(t, r)
 	if s.Format != "procfs" || len(s.Services) != 3 {
 		t.Fatalf("format %q services %d", s.Format, len(s.Services))
@@ -335,7 +330,7 @@ func TestNamesWarn(t *testing.T) {
 
 func TestSave(t *testing.T) {
 	r, w := parseFile(t, "testdata/ipvsadm_save.txt")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	s := only(t, r)
 	if s.Format != "save" || strings.Join(keys(s), ",") != "TCP 10.96.0.1:443,UDP 10.96.0.10:53,FWM 1" {
 		t.Fatalf("save %s %v", s.Format, keys(s))

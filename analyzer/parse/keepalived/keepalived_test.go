@@ -18,11 +18,6 @@ func parseFile(t *testing.T, path string) (*Config, []source.Warning) {
 	return parsetest.Parse(t, path, Parse)
 }
 
-func noWarnings(t *testing.T, w []source.Warning) {
-	t.Helper()
-	parsetest.NoWarnings(t, w)
-}
-
 func problemsContaining(c *Config, s string) []Problem {
 	var out []Problem
 	for _, p := range c.Problems {
@@ -35,7 +30,7 @@ func problemsContaining(c *Config, s string) []Problem {
 
 func TestCorpusFwmark(t *testing.T) {
 	c, w := parseFile(t, filepath.Join(corpusDir, "acassen-keepalived__keepalived.conf.fwmark"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(c.Root) != 2 || c.Global == nil || c.Global.RouterID != "io" || c.Global.LVSTimeouts != nil {
 		t.Errorf("root %+v", c.Root)
 	}
@@ -67,7 +62,7 @@ func TestCorpusFwmark(t *testing.T) {
 
 func TestCorpusQuorum(t *testing.T) {
 	c, w := parseFile(t, filepath.Join(corpusDir, "acassen-keepalived__keepalived.conf.quorum"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	vs := c.Servers[0]
 	if vs.Addr != "10.0.1.1" || vs.Port != 80 || vs.Quorum != 7 || vs.Hysteresis != 2 || !vs.Alpha || !vs.Omega || vs.LbAlgo != "wrr" {
 		t.Errorf("vs %+v", vs)
@@ -90,7 +85,7 @@ func TestCorpusQuorum(t *testing.T) {
 
 func TestCorpusLvsSyncd(t *testing.T) {
 	c, w := parseFile(t, filepath.Join(corpusDir, "acassen-keepalived__keepalived.conf.vrrp.lvs_syncd"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(c.SyncGroups) != 1 || c.SyncGroups[0].Name != "VG1" || strings.Join(c.SyncGroups[0].Instances, ",") != "VI_2,VI_3" {
 		t.Errorf("sync groups %+v", c.SyncGroups)
 	}
@@ -118,7 +113,7 @@ func TestCorpusLvsSyncd(t *testing.T) {
 
 func TestCorpusDRNbGetRetry(t *testing.T) {
 	c, w := parseFile(t, filepath.Join(corpusDir, "mykubernetes-linux-install__lvs_DR_master_keepalived.conf"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	in := c.Instances[0]
 	if in.Interface != "ens33" || in.VRID != 51 || in.Priority != 100 || len(in.VIPs) != 1 || in.VIPs[0].Addr != "192.168.0.200" || in.VIPs[0].Prefix != 24 {
 		t.Errorf("instance %+v", in)
@@ -151,7 +146,7 @@ func TestCorpusDRNbGetRetry(t *testing.T) {
 
 func TestCorpusInvalidScheduler(t *testing.T) {
 	c, w := parseFile(t, filepath.Join(corpusDir, "xusxlinux-Document__master02_keepalived.conf"))
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	in := c.Instances[0]
 	if in.State != "BACKUP" || !in.Nopreempt || in.VRID != 100 || in.Priority != 80 || in.VIPs[0].Addr != "10.4.7.10" {
 		t.Errorf("instance %+v", in)
@@ -185,7 +180,7 @@ func TestCorpusInvalidScheduler(t *testing.T) {
 
 func TestSeed001(t *testing.T) {
 	c, w := parseFile(t, "testdata/seed001_kube_keepalived_vip.conf")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	in := c.Instances[0]
 	if in.Name != "vips" || in.Interface != "eno16780032" || in.VRID != 28 || !in.Nopreempt ||
 		strings.Join(in.TrackInterfaces, ",") != "eno16780032" || len(in.VIPs) != 1 || in.VIPs[0].Addr != "192.168.128.5" {
@@ -212,7 +207,7 @@ func TestSeed001(t *testing.T) {
 
 func TestSeed000BraceOnNextLine(t *testing.T) {
 	c, w := parseFile(t, "testdata/seed000_vrrp_script.conf")
-	noWarnings(t, w)
+	parsetest.NoWarnings(t, w)
 	if len(c.Scripts) != 1 {
 		t.Fatalf("scripts %d", len(c.Scripts))
 	}
