@@ -12,13 +12,6 @@ import (
 	"github.com/nettriage/nettriage/analyzer/pcap"
 )
 
-// FlowEvidence is a flow a finding rests on, with its packet list, for the
-// ladder diagram (findings[].flows).
-type FlowEvidence struct {
-	Artifact string `json:"artifact"`
-	*pcap.Flow
-}
-
 // Capture accessors. Each counts the measurements of the host's captures
 // that pass the rule's thresholds, and records their packets (frame,
 // time, one-line summary) and flows as evidence.
@@ -49,8 +42,7 @@ func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
 
 func (cr captureRecorder) flow(id int) {
 	if f := cr.c.Flow(id); f != nil {
-		f.PacketList()
-		cr.rec.AddFlow(FlowEvidence{Artifact: cr.c.Artifact, Flow: f})
+		cr.rec.AddFlow(f.Evidence(cr.c.Artifact))
 	}
 }
 

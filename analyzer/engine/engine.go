@@ -70,7 +70,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	}
 	for _, h := range hosts {
 		for _, c := range h.Captures {
-			rep.Captures = append(rep.Captures, *c)
+			rep.Captures = append(rep.Captures, c.Summary())
 			if c.Error != "" {
 				rep.Errors = append(rep.Errors, Error{Artifact: c.Artifact, Message: c.Error})
 			}

@@ -4,45 +4,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nettriage/nettriage/analyzer/schema"
 	"github.com/nettriage/nettriage/analyzer/source"
 )
 
-// Evidence is one line (or packet) that a matching condition read.
-type Evidence struct {
-	Artifact string `json:"artifact"`
-	Line     int    `json:"line"`
-	EndLine  int    `json:"end_line"`
-	Frame    int    `json:"frame"`
-	Time     string `json:"time"`
-	Text     string `json:"text"`
-	Note     string `json:"note"`
-}
-
-// Missing names an artifact kind that would confirm or rule out a finding.
-type Missing struct {
-	Kind    string `json:"kind"`
-	Why     string `json:"why"`
-	Collect string `json:"collect"`
-}
-
-// Finding is a rule that matched on one host.
-type Finding struct {
-	Rule        string     `json:"rule"`
-	Host        string     `json:"host"`
-	Title       string     `json:"title"`
-	Severity    string     `json:"severity"`
-	Confidence  string     `json:"confidence"`
-	Summary     string     `json:"summary"`
-	Explanation string     `json:"explanation"`
-	Remediation string     `json:"remediation"`
-	References  []string   `json:"references"`
-	ExplainedBy string     `json:"explained_by"`
-	Evidence    []Evidence `json:"evidence"`
-	Missing     []Missing  `json:"missing"`
-	// Flows are the capture flows the evidence comes from, with their
-	// packets, for a ladder diagram (added in v1; only on capture findings).
-	Flows []FlowEvidence `json:"flows,omitempty"`
-}
+// The finding types are declared in analyzer/schema.
+type (
+	// Evidence is one line (or packet) that a matching condition read.
+	Evidence = schema.Evidence
+	// Missing names an artifact kind that would confirm or rule out a finding.
+	Missing = schema.Missing
+	// Finding is a rule that matched on one host.
+	Finding = schema.Finding
+	// FlowEvidence is a flow a finding rests on, with its packet list, for
+	// the ladder diagram (findings[].flows); built by pcap.Flow.Evidence.
+	FlowEvidence = schema.FlowEvidence
+)
 
 // Recorder collects what fact accessors read while a condition runs. Only
 // the record of a condition that matched becomes evidence.

@@ -194,7 +194,7 @@ func check(t *testing.T, rep *engine.Report, exps []expectation) {
 			if !found {
 				t.Errorf("%s: no evidence at frame %s (with a time and a packet summary) in %v", e.rule, want, got.Evidence)
 			}
-			if len(got.Flows) == 0 || len(got.Flows[0].PacketList()) == 0 {
+			if len(got.Flows) == 0 || len(got.Flows[0].Packets) == 0 {
 				t.Errorf("%s: a capture finding carries no flows for the ladder diagram", e.rule)
 			}
 		}

@@ -18,9 +18,13 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/nettriage/nettriage/analyzer/schema"
 )
 
-// Capture is the result of analysing one capture file.
+// Capture is the result of analysing one capture file. Its JSON-visible
+// fields are the report's captures[] entry; Summary returns them as a
+// schema.Capture.
 type Capture struct {
 	Artifact string `json:"artifact"`
 
@@ -73,12 +77,7 @@ func (c *Capture) Flow(id int) *Flow {
 }
 
 // NATMapping is one translation seen by pairing copies of a packet.
-type NATMapping struct {
-	Before  string `json:"before"` // "10.0.0.5:41000 > 10.96.0.10:80" as first seen
-	After   string `json:"after"`  // the same packet on the other interface
-	Packets int    `json:"packets"`
-	Frame   int    `json:"frame"` // first frame of the pair
-}
+type NATMapping = schema.NATMapping
 
 // Endpoint statistics of one side of a flow.
 type Side struct {
@@ -144,17 +143,7 @@ type Flow struct {
 }
 
 // Packet is one packet of a flow, as drawn in a ladder diagram.
-type Packet struct {
-	Frame int       `json:"frame"`
-	Time  time.Time `json:"time"`
-	Dir   string    `json:"dir"` // ">" client to server, "<" server to client
-	Flags string    `json:"flags"`
-	Seq   uint32    `json:"seq"` // relative to the sender's ISN when the handshake was seen
-	Ack   uint32    `json:"ack"`
-	Len   int       `json:"len"`
-	Win   int       `json:"win"`
-	Notes []string  `json:"notes,omitempty"`
-}
+type Packet = schema.Packet
 
 // Summary is a one-line description of a packet in the flow's context.
 func (f *Flow) Summary(p Packet) string {

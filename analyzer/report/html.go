@@ -195,7 +195,7 @@ func writeHTMLFinding(b *htmlBuilder, n int, f engine.Finding) {
 func ladderFlow(fl engine.FlowEvidence) ladder.Flow {
 	out := ladder.Flow{Artifact: fl.Artifact, ID: fl.ID, Client: fl.Client.String(), Server: fl.Server.String(),
 		Protocol: fl.Protocol, Handshake: fl.Handshake, Closed: fl.Closed, Omitted: fl.Omitted, Total: fl.Total}
-	for _, p := range fl.PacketList() {
+	for _, p := range fl.Packets {
 		out.Packets = append(out.Packets, ladder.Packet{Frame: p.Frame, Time: p.Time, Dir: p.Dir, Flags: p.Flags,
 			Seq: p.Seq, Ack: p.Ack, Len: p.Len, Win: p.Win, Notes: p.Notes})
 	}

@@ -17,24 +17,7 @@ import (
 // that consumers never have to tell null from empty.
 func JSON(w io.Writer, r *engine.Report) error {
 	c := *r
-	if c.Hosts == nil {
-		c.Hosts = []string{}
-	}
-	if c.Artifacts == nil {
-		c.Artifacts = []engine.ArtifactInfo{}
-	}
-	if c.Findings == nil {
-		c.Findings = []engine.Finding{}
-	}
-	if c.Captures == nil {
-		c.Captures = []engine.Capture{}
-	}
-	if c.Errors == nil {
-		c.Errors = []engine.Error{}
-	}
-	if c.Counters == nil {
-		c.Counters = []engine.CounterMove{}
-	}
+	c.Normalize()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -245,7 +228,7 @@ func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p 
 			marked[e.Frame] = true
 		}
 	}
-	pkts := fl.PacketList()
+	pkts := fl.Packets
 	show := make([]bool, len(pkts))
 	for i, pk := range pkts {
 		if verbose || len(pkts) <= 12 || marked[pk.Frame] {

@@ -6,6 +6,8 @@ package source
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/nettriage/nettriage/analyzer/schema"
 )
 
 // Ref points at a line range of one artifact. Lines are 1-based and
@@ -32,17 +34,7 @@ func (r Ref) String() string {
 
 // Warning is a non-fatal problem a parser met at a line (0 when the problem
 // concerns the whole artifact).
-type Warning struct {
-	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
-}
-
-func (w Warning) String() string {
-	if w.Line > 0 {
-		return fmt.Sprintf("line %d: %s", w.Line, w.Message)
-	}
-	return w.Message
-}
+type Warning = schema.Warning
 
 // Warnf builds a Warning.
 func Warnf(line int, format string, args ...any) Warning {

@@ -1,0 +1,86 @@
+package pcap
+
+import "github.com/nettriage/nettriage/analyzer/schema"
+
+// Summary returns the capture's entry of the report's captures[]: its
+// JSON-visible fields, without the retained flows and measurements.
+func (c *Capture) Summary() schema.Capture {
+	return schema.Capture{
+		Artifact:     c.Artifact,
+		Packets:      c.Packets,
+		TCPPackets:   c.TCPPackets,
+		Bytes:        c.Bytes,
+		FlowCount:    c.FlowCount,
+		Start:        c.Start,
+		End:          c.End,
+		LinkTypes:    c.LinkTypes,
+		Interfaces:   c.Interfaces,
+		Truncated:    c.Truncated,
+		SnapTrimmed:  c.SnapTrimmed,
+		OutOfOrder:   c.OutOfOrder,
+		Drops:        c.Drops,
+		Copies:       c.Copies,
+		EvictedFlows: c.EvictedFlows,
+		Notes:        c.Notes,
+		Error:        c.Error,
+		NAT:          c.NAT,
+	}
+}
+
+// Evidence returns the flow as a finding's findings[].flows entry, with its
+// packet list, for the ladder diagram. artifact names the capture.
+func (f *Flow) Evidence(artifact string) schema.FlowEvidence {
+	return schema.FlowEvidence{Artifact: artifact, Flow: &schema.Flow{
+		ID:           f.ID,
+		Client:       f.Client,
+		Server:       f.Server,
+		ClientKnown:  f.ClientKnown,
+		Protocol:     f.Protocol,
+		Start:        f.Start,
+		End:          f.End,
+		FirstFrame:   f.FirstFrame,
+		LastFrame:    f.LastFrame,
+		Handshake:    f.Handshake,
+		HandshakeRTT: f.HandshakeRTT,
+		Closed:       f.Closed,
+		PortReused:   f.PortReused,
+		TwinOf:       f.TwinOf,
+		MaxGap:       f.MaxGap,
+		ClientSide:   f.ClientSide.summary(),
+		ServerSide:   f.ServerSide.summary(),
+		Packets:      f.PacketList(),
+		Omitted:      f.Omitted,
+		Total:        f.Total,
+	}}
+}
+
+func (s *Side) summary() schema.Side {
+	return schema.Side{
+		Packets:      s.Packets,
+		Bytes:        s.Bytes,
+		Retrans:      s.Retrans,
+		Spurious:     s.Spurious,
+		FastRetrans:  s.FastRetrans,
+		OutOfOrder:   s.OutOfOrder,
+		DupAcks:      s.DupAcks,
+		ZeroWindows:  s.ZeroWindows,
+		ZeroWinUntil: s.ZeroWinUntil,
+		MaxZeroWin:   s.MaxZeroWin,
+		ZeroWinFrame: s.ZeroWinFrame,
+		KeepAlives:   s.KeepAlives,
+		RSTs:         s.RSTs,
+		AfterRST:     s.AfterRST,
+		FirstRST:     s.FirstRST,
+		FINs:         s.FINs,
+		SYNs:         s.SYNs,
+		RTO:          s.RTO,
+		RTTMin:       s.RTTMin,
+		RTTAvg:       s.RTTAvg,
+		RTTSamples:   s.RTTSamples,
+		OutOfWindow:  s.OutOfWindow,
+		MaxBehind:    s.MaxBehind,
+		MaxAhead:     s.MaxAhead,
+		MaxWindow:    s.MaxWindow,
+		TSRegress:    s.TSRegress,
+	}
+}
