@@ -266,7 +266,7 @@ func (a *app) renderArtifacts() {
 		for _, n := range c.NAT {
 			notes = append(notes, fmt.Sprintf("NAT seen in copies: %s ⇒ %s (%d packets)", n.Before, n.After, n.Packets))
 		}
-		b.WriteString(`<p class="capture"><code>` + esc(c.Artifact) + `</code>: ` + strconv.Itoa(c.Packets) + ` packets, ` + strconv.Itoa(c.Flows) + ` TCP flows`)
+		b.WriteString(`<p class="capture"><code>` + esc(c.Artifact) + `</code>: ` + strconv.Itoa(c.Packets) + ` packets, ` + strconv.Itoa(c.FlowCount) + ` TCP flows`)
 		if len(notes) > 0 {
 			b.WriteString(`; ` + esc(strings.Join(notes, "; ")))
 		}

@@ -112,10 +112,11 @@ func (a *app) showLadder(f Finding, e Evidence) {
 	var b strings.Builder
 	n := 0
 	focus := 0 // the drawn packet that stands for the clicked frame
-	for _, fl := range f.Flows {
-		if fl.Artifact != e.Artifact {
+	for _, fe := range f.Flows {
+		if fe.Artifact != e.Artifact || fe.Flow == nil {
 			continue
 		}
+		fl := ladderFlow(fe)
 		n++
 		hl := ladder.Highlight(fl, frames)
 		if d, ok := fl.Drawn(e.Frame); ok && focus == 0 {
