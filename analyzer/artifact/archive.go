@@ -103,12 +103,50 @@ type tree struct {
 	sosRoots map[string]bool // directory prefixes ("sosreport-x/", or "") that are sosreport roots
 }
 
-// errStop ends the expansion of one archive after a limit was hit.
+// errStop ends the expansion of one archive after a limit was hit; the
+// Error saying why has already been recorded.
 var errStop = errors.New("limit reached")
+
+// Sentinel errors of a metered stream (see meter).
+var (
+	errTotal = errors.New("total limit reached")
+	errBomb  = errors.New("expansion ratio exceeded")
+)
+
+// Decompression bombs are caught by ratio as well as by the totals: past
+// bombFloor bytes, an archive, a compressed stream or a zip member may not
+// expand to more than bombRatio times its compressed size. Real bundles are
+// far below it (measured in docs/LIMITS.md):
+//
+//	samples/bundles/seed00[0-3]-sosreport as tar.gz / tar.xz   7x-11x
+//	testdata/corpus, shared/corpus as tar.gz / tar.xz / zip     4x-6x
+//	the largest text members (ss -tan, sysctl -a) alone         4x-47x (xz), 4x-21x (gzip, zip)
+//	all of samples/ (duplicated pcaps) as one tar.xz            196x, 27 MB: under the floor
+//
+// while a deflate bomb reaches 1032x and an xz or bzip2 bomb far more.
+const (
+	bombRatio = 100
+	bombFloor = 64 << 20
+)
+
+// container is one archive or compressed stream: what it may expand to
+// follows from its compressed size.
+type container struct {
+	in  int64 // compressed size
+	out int64 // bytes produced from it so far
+}
+
+// limit is what the container may produce in all.
+func (c *container) limit() int64 { return ratioLimit(c.in) }
+
+// ratioLimit is the most that compressed bytes may expand to.
+func ratioLimit(compressed int64) int64 {
+	return max(bombFloor, bombRatio*min(max(compressed, 0), 1<<40))
+}
 
 type expander struct {
 	lim    Limits
-	used   int64 // expanded bytes so far
+	used   int64 // input bytes plus expanded bytes so far, against MaxTotalBytes
 	files  int   // archive members so far
 	errs   []Error
 	loose  *tree
@@ -128,14 +166,21 @@ func newExpander(lim Limits) *expander {
 		lim.MaxFileBytes = def.MaxFileBytes
 	}
 	if lim.MaxNesting < 0 {
-		lim.MaxNesting = 0
+		lim.MaxNesting = def.MaxNesting
 	}
-	loose := &tree{sosRoots: map[string]bool{}}
+	loose := newTreeWithID("")
 	return &expander{lim: lim, loose: loose, trees: []*tree{loose}}
 }
 
 func (x *expander) errorf(artifact, format string, args ...any) {
 	x.errs = append(x.errs, Error{Artifact: artifact, Message: fmt.Sprintf(format, args...)})
+}
+
+// totalLeft is what the total budget still allows.
+func (x *expander) totalLeft() int64 { return max(x.lim.MaxTotalBytes-x.used, 0) }
+
+func (x *expander) totalError(archive string) {
+	x.errorf(archive, "expanded size exceeds limit of %d bytes (the inputs and everything expanded from them); stopped (what was read so far is kept)", x.lim.MaxTotalBytes)
 }
 
 func (x *expander) addInput(in Input) {
@@ -144,6 +189,11 @@ func (x *expander) addInput(in Input) {
 		x.loose.add(&member{name: in.Name, path: p, open: in.Open, size: in.Size})
 		return
 	}
+	if n := int64(len(in.Data)); n > x.totalLeft() {
+		x.errorf(in.Name, "input of %d bytes does not fit in the total limit of %d bytes (the inputs and everything expanded from them); not analysed", n, x.lim.MaxTotalBytes)
+		return
+	}
+	x.used += int64(len(in.Data))
 	x.addBlob(x.loose, in.Name, p, in.Data, 0, false)
 }
 
@@ -164,7 +214,8 @@ func cleanInputPath(name string) string {
 // addBlob places one file into tree t, expanding it first when it is an
 // archive or compressed. depth is the number of archives around it;
 // decompressed marks data that came out of a single-file compressor, which
-// is not decompressed again.
+// is not decompressed again. data has already been counted against the
+// total.
 func (x *expander) addBlob(t *tree, name, p string, data []byte, depth int, decompressed bool) {
 	f := sniffFormat(data)
 	if decompressed && f != formatTar {
@@ -181,25 +232,32 @@ func (x *expander) addBlob(t *tree, name, p string, data []byte, depth int, deco
 			return
 		}
 		sub := x.newTree(name + "!")
+		c := &container{in: int64(len(data))}
 		var err error
 		if f == formatTar {
-			err = x.readTar(sub, name, bytes.NewReader(data), depth)
+			err = x.readTar(sub, name, bytes.NewReader(data), depth, c, nil)
 		} else {
-			err = x.readZip(sub, name, data, depth)
+			err = x.readZip(sub, name, data, depth, c)
 		}
 		if err != nil && err != errStop {
 			x.errorf(name, "reading %s archive: %v (members read so far are kept)", f, err)
 		}
 	default:
-		x.addCompressed(t, name, p, bytes.NewReader(data), f, depth)
+		x.addCompressed(t, name, p, data, f, depth)
 	}
 }
 
 func (x *expander) newTree(id string) *tree {
-	t := &tree{id: id, sosRoots: map[string]bool{}}
+	t := newTreeWithID(id)
 	x.trees = append(x.trees, t)
 	return t
 }
+
+// maxXzDict bounds the dictionary an xz block may ask for. The decoder
+// allocates it up front whatever the data, so a 64-byte file could
+// otherwise ask for 4 GiB. xz -9 uses 64 MiB; sos uses the default xz -6
+// (8 MiB).
+const maxXzDict = 64 << 20
 
 // decompressor opens a stream of format f. The input is buffered because
 // the xz reader is about 4x slower on an unbuffered reader.
@@ -216,15 +274,59 @@ func decompressor(r io.Reader, f format) (io.Reader, error) {
 	return nil, fmt.Errorf("not a compressed stream")
 }
 
+// meter counts what a decompressor produces against the total and against
+// its container's ratio limit. Once over either, it returns the same error
+// for good.
+type meter struct {
+	r   io.Reader
+	x   *expander
+	c   *container
+	err error
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	if m.err != nil {
+		return 0, m.err
+	}
+	n, err := m.r.Read(p)
+	m.c.out += int64(n)
+	m.x.used += int64(n)
+	switch {
+	case m.x.used > m.x.lim.MaxTotalBytes:
+		m.err = errTotal
+	case m.c.out > m.c.limit():
+		m.err = errBomb
+	}
+	if m.err != nil {
+		return n, m.err
+	}
+	return n, err
+}
+
+func (x *expander) bombError(name string, c *container) {
+	x.errorf(name, "expands to more than %d times its compressed size of %d bytes (over %d bytes): refused as a likely decompression bomb (members read before it are kept)",
+		bombRatio, c.in, c.limit())
+}
+
 // addCompressed handles a gzip/xz/bzip2 stream: a compressed tar is an
 // archive, anything else is the single file it compresses.
-func (x *expander) addCompressed(t *tree, name, p string, r io.Reader, f format, depth int) {
-	dr, err := decompressor(r, f)
+func (x *expander) addCompressed(t *tree, name, p string, data []byte, f format, depth int) {
+	if f == formatXz {
+		valid, err := checkXz(data, maxXzDict)
+		if err != nil {
+			x.errorf(name, "%v; not decompressed", err)
+			return
+		}
+		data = data[:valid] // the decoder never sees a block header that was not checked
+	}
+	dr, err := decompressor(bytes.NewReader(data), f)
 	if err != nil {
 		x.errorf(name, "reading %s stream: %v", f, err)
 		return
 	}
-	br := bufio.NewReaderSize(dr, 64<<10)
+	c := &container{in: int64(len(data))}
+	m := &meter{r: dr, x: x, c: c}
+	br := bufio.NewReaderSize(m, 64<<10)
 	head, _ := br.Peek(512)
 	if isTarHeader(head) {
 		if depth > x.lim.MaxNesting {
@@ -232,21 +334,32 @@ func (x *expander) addCompressed(t *tree, name, p string, r io.Reader, f format,
 			return
 		}
 		sub := x.newTree(name + "!")
-		if err := x.readTar(sub, name, br, depth); err != nil && err != errStop {
+		if err := x.readTar(sub, name, br, depth, c, m); err != nil && err != errStop {
 			x.errorf(name, "reading %s-compressed tar archive: %v (members read so far are kept)", f, err)
 		}
 		return
 	}
-	data, warns, err := x.readLimited(name, br, 0)
-	if err != nil && err != errStop {
+	var warns []source.Warning
+	body, over, err := readCapped(br, 0, x.lim.MaxFileBytes)
+	switch {
+	case m.err == errBomb:
+		x.bombError(name, c)
+		return
+	case m.err == errTotal:
+		x.totalError(name)
+		warns = append(warns, source.Warnf(0, "truncated after %d bytes: expansion limit reached", len(body)))
+	case over:
+		x.errorf(name, "decompressed content exceeds the size limit of %d bytes per file; truncated (what was read so far is kept)", x.lim.MaxFileBytes)
+		warns = append(warns, source.Warnf(0, "truncated after %d bytes: expansion limit reached", len(body)))
+	case err != nil:
 		x.errorf(name, "reading %s stream: %v (data read so far is kept)", f, err)
 		warns = append(warns, source.Warnf(0, "%s stream is damaged; content may be incomplete", f))
 	}
-	if len(data) == 0 && err != nil {
+	if len(body) == 0 && err != nil {
 		return
 	}
-	inner := &tree{sosRoots: map[string]bool{}}
-	x.addBlob(inner, name, stripCompressionExt(p), data, depth, true)
+	inner := newTreeWithID("")
+	x.addBlob(inner, name, stripCompressionExt(p), body, depth, true)
 	for _, m := range inner.members {
 		m.warnings = append(m.warnings, warns...)
 		t.add(m)
@@ -264,37 +377,38 @@ func stripCompressionExt(p string) string {
 	return p
 }
 
-// remaining is the number of bytes one more member may still expand to.
-func (x *expander) remaining() int64 {
-	return min(x.lim.MaxFileBytes, x.lim.MaxTotalBytes-x.used)
-}
-
 // maxPrealloc caps the buffer allocated before a member's bytes arrive.
 const maxPrealloc = 256 << 20
 
-// readLimited reads r within the limits. On going over a limit it returns
-// what was read (truncated), a warning, and errStop after recording the
-// Error against archive.
-func (x *expander) readLimited(archive string, r io.Reader, sizeHint int64) ([]byte, []source.Warning, error) {
-	totalLeft := max(x.lim.MaxTotalBytes-x.used, 0)
-	limit := min(x.lim.MaxFileBytes, totalLeft)
-	var buf bytes.Buffer
-	// Sizing the buffer up front avoids copying big logs while they grow;
-	// the hint is capped because headers can lie.
-	buf.Grow(int(min(max(sizeHint, 0), limit, maxPrealloc) + bytes.MinRead))
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if n <= limit {
-		x.used += n
-		return buf.Bytes(), nil, err
+// readCapped reads r to its end, or to limit bytes. over reports that r
+// had more than limit bytes; data then holds the first limit. The buffer
+// starts at the hint (capped) and never grows past limit+1, so a member
+// that turns out to be too big costs at most about 1.5 times the limit.
+func readCapped(r io.Reader, hint, limit int64) (data []byte, over bool, err error) {
+	limit = max(limit, 0)
+	buf := make([]byte, 0, min(max(hint, 0), limit, maxPrealloc)+512)
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return buf[:limit], true, nil
+			}
+			n := min(int64(cap(buf))*2, limit+1)
+			nb := make([]byte, len(buf), n)
+			copy(nb, buf)
+			buf = nb
+		}
+		n, e := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], true, nil
+		}
+		if e == io.EOF {
+			return buf, false, nil
+		}
+		if e != nil {
+			return buf, false, e
+		}
 	}
-	x.used += limit
-	if totalLeft <= x.lim.MaxFileBytes {
-		x.errorf(archive, "expanded size exceeds limit of %d bytes; stopped (what was read so far is kept)", x.lim.MaxTotalBytes)
-	} else {
-		x.errorf(archive, "a member exceeds the size limit of %d bytes; stopped (what was read so far is kept)", x.lim.MaxFileBytes)
-	}
-	warn := source.Warnf(0, "truncated after %d bytes: expansion limit reached", limit)
-	return buf.Bytes()[:limit], []source.Warning{warn}, errStop
 }
 
 // safeMemberPath cleans an archive member name and rejects absolute names
@@ -326,10 +440,29 @@ func (x *expander) countMember(archive string) error {
 	return nil
 }
 
-func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int) error {
+// isSparse tells a tar member whose declared size is mostly holes.
+func isSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+// readTar reads a tar archive. c is the archive's container; m is the
+// meter of the compressed stream the tar comes from (nil for a tar held in
+// memory), which has counted every byte already.
+func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int, c *container, m *meter) error {
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
+		if m != nil && m.err != nil {
+			return x.meterStop(archive, c, m)
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -350,28 +483,62 @@ func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int) erro
 			continue
 		}
 		if !t.wants(p) {
-			// Skipped bytes are still decompressed to reach the next
-			// header, so they count against the total.
-			if x.used+hdr.Size > x.lim.MaxTotalBytes {
-				x.used = x.lim.MaxTotalBytes
-				x.errorf(archive, "expanded size exceeds limit of %d bytes; stopped (members read so far are kept)", x.lim.MaxTotalBytes)
-				return errStop
-			}
-			x.used += hdr.Size
+			// Skipping reads nothing from a tar in memory; from a
+			// compressed stream the meter counts the skipped bytes.
 			continue
 		}
-		data, warns, err := x.readLimited(archive, tr, hdr.Size)
-		if err != nil && err != errStop {
-			return err
+		name := archive + "!" + p
+		// The header's size (for a sparse file, its size with the holes
+		// filled) is checked before anything is allocated.
+		size := hdr.Size
+		sparse := ""
+		if isSparse(hdr) {
+			sparse = "sparse "
 		}
-		x.addMember(t, archive+"!"+p, p, data, depth, warns)
-		if err == errStop {
+		if size > x.lim.MaxFileBytes {
+			x.errorf(name, "%smember of %d bytes exceeds the size limit of %d bytes per file; skipped (the rest of the archive is read)", sparse, size, x.lim.MaxFileBytes)
+			continue
+		}
+		if m == nil && c.out+size > c.limit() {
+			x.errorf(name, "%smember of %d bytes from an archive of %d bytes (more than %d times, over %d bytes): refused as a likely decompression bomb; skipped (the rest of the archive is read)",
+				sparse, size, c.in, bombRatio, c.limit())
+			continue
+		}
+		if size > x.totalLeft() {
+			x.totalError(archive)
 			return errStop
 		}
+		data, _, err := readCapped(tr, size, size)
+		if m != nil && m.err != nil {
+			return x.meterStop(archive, c, m)
+		}
+		if err != nil {
+			x.errorf(name, "reading tar member: %v", err)
+			if len(data) == 0 {
+				return err
+			}
+			x.addMember(t, name, p, data, depth, []source.Warning{source.Warnf(0, "tar member is damaged; content may be incomplete")})
+			return errStop
+		}
+		if m == nil {
+			c.out += int64(len(data))
+			x.used += int64(len(data))
+		}
+		x.addMember(t, name, p, data, depth, nil)
 	}
 }
 
-func (x *expander) readZip(t *tree, archive string, data []byte, depth int) error {
+// meterStop records why a metered stream stopped.
+func (x *expander) meterStop(archive string, c *container, m *meter) error {
+	if m.err == errBomb {
+		x.bombError(archive, c)
+	} else {
+		x.totalError(archive)
+	}
+	return errStop
+}
+
+func (x *expander) readZip(t *tree, archive string, data []byte, depth int, c *container) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return err
@@ -392,26 +559,58 @@ func (x *expander) readZip(t *tree, archive string, data []byte, depth int) erro
 		if !t.wants(p) {
 			continue // zip members are independent: skipping costs nothing
 		}
+		name := archive + "!" + p
+		// Declared sizes are checked before reading; they may lie, so the
+		// bytes actually inflated are held to the same limits.
+		declared := int64(min(zf.UncompressedSize64, 1<<62))
+		compressed := int64(min(zf.CompressedSize64, 1<<40))
+		memberLimit := ratioLimit(compressed)
+		bomb := func(n int64) {
+			x.errorf(name, "member expands to %d bytes or more from %d compressed bytes (more than %d times, over %d bytes): refused as a likely decompression bomb; skipped (the rest of the archive is read)",
+				n, compressed, bombRatio, bombFloor)
+		}
+		switch {
+		case declared > x.lim.MaxFileBytes:
+			x.errorf(name, "member of %d bytes exceeds the size limit of %d bytes per file; skipped (the rest of the archive is read)", declared, x.lim.MaxFileBytes)
+			continue
+		case declared > memberLimit || c.out+declared > c.limit():
+			bomb(declared)
+			continue
+		case declared > x.totalLeft():
+			x.totalError(archive)
+			return errStop
+		}
 		rc, err := zf.Open()
 		if err != nil {
-			x.errorf(archive+"!"+p, "cannot open zip member: %v", err)
+			x.errorf(name, "cannot open zip member: %v", err)
 			continue
 		}
-		// Sizes in the zip header are not trusted: readLimited counts the
-		// bytes actually inflated.
-		body, warns, err := x.readLimited(archive, rc, int64(min(zf.UncompressedSize64, 1<<40)))
+		limit := min(x.lim.MaxFileBytes, memberLimit, c.limit()-c.out, x.totalLeft())
+		body, over, err := readCapped(rc, declared, limit)
 		rc.Close()
-		if err != nil && err != errStop {
-			x.errorf(archive+"!"+p, "reading zip member: %v", err)
+		if over {
+			switch limit {
+			case x.lim.MaxFileBytes:
+				x.errorf(name, "member exceeds the size limit of %d bytes per file (its header said %d); skipped (the rest of the archive is read)", x.lim.MaxFileBytes, declared)
+				continue
+			case x.totalLeft():
+				x.totalError(archive)
+				return errStop
+			}
+			bomb(limit + 1)
+			continue
+		}
+		var warns []source.Warning
+		if err != nil {
+			x.errorf(name, "reading zip member: %v", err)
 			if len(body) == 0 {
 				continue
 			}
 			warns = append(warns, source.Warnf(0, "zip member is damaged; content may be incomplete"))
 		}
-		x.addMember(t, archive+"!"+p, p, body, depth, warns)
-		if err == errStop {
-			return errStop
-		}
+		c.out += int64(len(body))
+		x.used += int64(len(body))
+		x.addMember(t, name, p, body, depth, warns)
 	}
 	return nil
 }
@@ -447,13 +646,21 @@ func (t *tree) wants(p string) bool {
 	return sosRelevant(p[len(root):])
 }
 
-// sosRootFor returns the longest known sosreport root containing p.
+// sosRootFor returns the longest known sosreport root containing p. It
+// looks up each directory prefix of p, so its cost does not grow with the
+// number of roots (an archive may hold thousands).
 func (t *tree) sosRootFor(p string) (string, bool) {
-	best, found := "", false
-	for root := range t.sosRoots {
-		if strings.HasPrefix(p, root) && (!found || len(root) > len(best)) {
-			best, found = root, true
+	if len(t.sosRoots) == 0 {
+		return "", false
+	}
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' && t.sosRoots[p[:i+1]] {
+			return p[:i+1], true
 		}
 	}
-	return best, found
+	return "", t.sosRoots[""]
+}
+
+func newTreeWithID(id string) *tree {
+	return &tree{id: id, sosRoots: map[string]bool{}}
 }

@@ -50,15 +50,26 @@ type Input struct {
 	Size int64
 }
 
-// Limits bound what expanding archives may cost. Only bytes produced by
-// decompression or archive extraction count; the inputs themselves are
-// already in memory.
+// Limits bound what expanding inputs may cost (docs/LIMITS.md). A limit
+// of zero or less means its default, except MaxNesting, where 0 means "no
+// archive inside an archive" and only a negative value means the default.
 type Limits struct {
-	MaxTotalBytes int64 // expanded bytes across all inputs
+	// MaxTotalBytes is one budget for the whole call: the bytes of the
+	// inputs themselves (Input.Data; a streamed Input.Open capture is not
+	// held, so it does not count) plus every byte expanded from them by
+	// decompression or archive extraction, including the bytes of skipped
+	// members that a compressed stream had to decompress to get past them.
+	// Expansion stops with an Error when it is reached.
+	MaxTotalBytes int64
 	MaxFiles      int   // archive members across all inputs
-	MaxFileBytes  int64 // one member
+	MaxFileBytes  int64 // one member: a bigger one is skipped with an Error, and the rest of its archive is read
 	MaxNesting    int   // archives inside archives (compression alone is not nesting)
 }
+
+// Whatever the limits, an archive, a compressed stream or a zip member that
+// would expand to more than 100 times its compressed size, once past 64 MiB,
+// is refused as a decompression bomb, and an xz block asking for a
+// dictionary over 64 MiB is not decoded (see bombRatio, maxXzDict).
 
 // DefaultLimits returns the limits the CLI uses.
 func DefaultLimits() Limits {

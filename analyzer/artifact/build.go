@@ -53,15 +53,17 @@ func (x *expander) emitTree(t *tree) {
 	}
 	plainHosts := plainTreeHosts(t)
 	collected := collectedBundles(t) // bundles of `nettriage collect` (collected.go)
+	bundleIndex := indexBundles(collected)
 	var groups []*procSysGroup
+	type groupKey struct{ name, host, ns string }
+	groupIndex := map[groupKey]*procSysGroup{} // a map: there may be thousands of roots
 	groupFor := func(prefix, host, ns string) *procSysGroup {
-		name := t.id + prefix + "proc/sys"
-		for _, g := range groups {
-			if g.name == name && g.host == host && g.namespace == ns {
-				return g
-			}
+		k := groupKey{t.id + prefix + "proc/sys", host, ns}
+		if g := groupIndex[k]; g != nil {
+			return g
 		}
-		g := &procSysGroup{name: name, host: host, namespace: ns}
+		g := &procSysGroup{name: k.name, host: host, namespace: ns}
+		groupIndex[k] = g
 		groups = append(groups, g)
 		return g
 	}
@@ -91,7 +93,7 @@ func (x *expander) emitTree(t *tree) {
 			continue
 		}
 		host = plainHosts[m.path]
-		if b := collectedBundleOf(collected, m.path); b != nil {
+		if b := collectedBundleOf(bundleIndex, m.path); b != nil {
 			b.add(x, t, m, host)
 			continue
 		}

@@ -131,13 +131,31 @@ func collectedBundles(t *tree) []*collectedBundle {
 }
 
 // collectedBundleOf returns the bundle a member belongs to, or nil.
-func collectedBundleOf(bundles []*collectedBundle, p string) *collectedBundle {
-	for _, b := range bundles {
-		if strings.HasPrefix(p, b.root) {
-			return b
+// It looks up each directory prefix of p (innermost first), so its cost
+// does not grow with the number of bundles.
+func collectedBundleOf(bundles map[string]*collectedBundle, p string) *collectedBundle {
+	if len(bundles) == 0 {
+		return nil
+	}
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			if b := bundles[p[:i+1]]; b != nil {
+				return b
+			}
 		}
 	}
-	return nil
+	return bundles[""]
+}
+
+// indexBundles maps each bundle's root to it (the first bundle of a root wins).
+func indexBundles(bundles []*collectedBundle) map[string]*collectedBundle {
+	m := make(map[string]*collectedBundle, len(bundles))
+	for _, b := range bundles {
+		if m[b.root] == nil {
+			m[b.root] = b
+		}
+	}
+	return m
 }
 
 // entry describes the file at rel: its own manifest entry, else the entry
