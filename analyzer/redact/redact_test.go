@@ -37,7 +37,8 @@ func commonBits(a, b netip.Addr) int {
 
 func TestConsistentAndKeyed(t *testing.T) {
 	in := "10.20.0.3:48598 -> 10.20.0.6:32672, again 10.20.0.3 and 52:54:00:12:34:56"
-	a, b := New(nil), New(nil)
+	key := []byte("a test key of some length")
+	a, b := New(key), New(key)
 	x := a.Text(in)
 	if x == in {
 		t.Fatal("nothing replaced")
@@ -46,7 +47,13 @@ func TestConsistentAndKeyed(t *testing.T) {
 		t.Errorf("same redactor, second call differs:\n%s\n%s", x, y)
 	}
 	if y := b.Text(in); y != x {
-		t.Errorf("default key not reproducible:\n%s\n%s", x, y)
+		t.Errorf("same key not reproducible:\n%s\n%s", x, y)
+	}
+	if y := New(nil).Text(in); y == x {
+		t.Errorf("New(nil) gave the pseudonyms of a fixed key: %s", y)
+	}
+	if y, z := New(nil).Text(in), New(nil).Text(in); y == z {
+		t.Errorf("two New(nil) gave the same pseudonyms: %s", y)
 	}
 	if y := New([]byte("another key")).Text(in); y == x {
 		t.Errorf("a different key gave the same pseudonyms: %s", y)
@@ -195,29 +202,50 @@ func TestNames(t *testing.T) {
 	r.AddHost("node-1")
 	r.AddHost("node-2.corp.example.org")
 	r.AddHost("localhost")
+	r.AddHost("default")
 	r.AddUser("alice")
 	r.AddUser("root")
+	h1, h2, u1 := r.Text("node-1"), r.Text("node-2"), r.Text("alice")
+	d1 := r.Text("corp.example.org")
+	for _, p := range []string{h1, h2, u1, d1} {
+		if !regexp.MustCompile(`^(host|user)-[0-9a-f]{6}$|^domain-[0-9a-f]{6}\.example$`).MatchString(p) {
+			t.Fatalf("pseudonym %q", p)
+		}
+	}
+	d2 := ""
 	cases := []struct{ in, want string }{
-		{"[root@node-1 ~]# ssh alice@node-2", "[root@host-1 ~]# ssh user-1@host-2"},
-		{"Nov 20 22:36:36 node-1.domain.tld kernel:", "Nov 20 22:36:36 host-1.domain-2.example kernel:"},
-		{"node-2.corp.example.org and corp.example.org", "host-2.domain-1.example and domain-1.example"},
-		{"node-1-session.txt#2 /home/alice/x", "host-1-session.txt#2 /home/user-1/x"},
-		{"node-10 xnode-1 node-1x alice2 localhost", "node-10 xnode-1 node-1x alice2 localhost"},
-		{"NODE-1 Node-1 node-1.log", "NODE-1 Node-1 host-1.log"},
+		{"[root@node-1 ~]# ssh alice@node-2", "[root@" + h1 + " ~]# ssh " + u1 + "@" + h2},
+		{"node-2.corp.example.org and corp.example.org", h2 + "." + d1 + " and " + d1},
+		{"node-1-session.txt#2 /home/alice/x", h1 + "-session.txt#2 /home/" + u1 + "/x"},
+		{"node-10 xnode-1 node-1x alice2 localhost default", "node-10 xnode-1 node-1x alice2 localhost default"},
+		{"NODE-1 Node-1 node-1.log ALICE", h1 + " " + h1 + " " + h1 + ".log " + u1},
 	}
 	for _, c := range cases {
 		if got := r.Text(c.in); got != c.want {
 			t.Errorf("Text(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
 	}
+	// An FQDN form of a known host teaches its domain.
+	got := r.Text("Nov 20 22:36:36 node-1.domain.tld kernel:")
+	d2 = r.Text("domain.tld")
+	if d2 == "domain.tld" || got != "Nov 20 22:36:36 "+h1+"."+d2+" kernel:" {
+		t.Errorf("FQDN: %q (domain %q)", got, d2)
+	}
 	// Registering again, or the FQDN of a known host, keeps the pseudonym.
 	r.AddHost("node-1.domain.tld")
 	r.AddHost("NODE-2")
-	if got := r.Text("node-1 node-2"); got != "host-1 host-2" {
+	if got := r.Text("node-1 node-2"); got != h1+" "+h2 {
 		t.Errorf("re-registration changed pseudonyms: %s", got)
 	}
-	if got := r.Text("NODE-2"); got != "host-2" {
-		t.Errorf("a name registered in upper case is not matched as registered: %s", got)
+	// Name pseudonyms are keyed: stable under one key, not across keys.
+	key := []byte("0123456789abcdef")
+	a, b, c := New(key), New(key), New(nil)
+	for _, x := range []*Redactor{a, b, c} {
+		x.AddHost("zzz-9")
+		x.AddHost("node-1")
+	}
+	if a.Text("node-1") != b.Text("node-1") || a.Text("node-1") == c.Text("node-1") {
+		t.Errorf("host pseudonyms not keyed: %s %s %s", a.Text("node-1"), b.Text("node-1"), c.Text("node-1"))
 	}
 }
 
@@ -253,7 +281,8 @@ func TestReportOfRealSampleLeaksNothing(t *testing.T) {
 	}
 	before := orig.String()
 
-	red := New(nil).Report(rep)
+	key := []byte("fixed key for this test only")
+	red := New(key).Report(rep)
 
 	// The input report is not modified.
 	var again bytes.Buffer
@@ -282,7 +311,7 @@ func TestReportOfRealSampleLeaksNothing(t *testing.T) {
 
 	// The whole paste, redacted with the same redactor, leaks nothing
 	// either, and keeps its ports and the kept addresses.
-	paste := New(nil)
+	paste := New(key)
 	paste.AddHost("node-1")
 	pasted := paste.Text(string(data))
 	for _, m := range ipv4.FindAllStringSubmatch(pasted, -1) {
@@ -317,7 +346,7 @@ func TestReportOfRealSampleLeaksNothing(t *testing.T) {
 				t.Errorf("%s rendering still holds %q", name, name2)
 			}
 		}
-		if !strings.Contains(out, "host-1") {
+		if !strings.Contains(out, "host-") {
 			t.Errorf("%s rendering lacks the host pseudonym", name)
 		}
 	}
@@ -326,11 +355,14 @@ func TestReportOfRealSampleLeaksNothing(t *testing.T) {
 	if len(red.Findings) != len(rep.Findings) || len(red.Artifacts) != len(rep.Artifacts) {
 		t.Fatalf("shape changed: %d/%d findings, %d/%d artifacts", len(red.Findings), len(rep.Findings), len(red.Artifacts), len(rep.Artifacts))
 	}
-	if red.Tool != rep.Tool || red.Hosts[0] != "host-1" {
+	hr := New(key)
+	hr.AddHost("node-1")
+	h1 := hr.Text("node-1")
+	if red.Tool != rep.Tool || red.Hosts[0] != h1 {
 		t.Errorf("tool %+v hosts %v", red.Tool, red.Hosts)
 	}
 	for i, f := range red.Findings {
-		if f.Rule != rep.Findings[i].Rule || len(f.Evidence) != len(rep.Findings[i].Evidence) || f.Host != "host-1" {
+		if f.Rule != rep.Findings[i].Rule || len(f.Evidence) != len(rep.Findings[i].Evidence) || f.Host != h1 {
 			t.Errorf("finding %d: %s host %s, %d evidence", i, f.Rule, f.Host, len(f.Evidence))
 		}
 	}
@@ -340,7 +372,7 @@ func TestReportOfRealSampleLeaksNothing(t *testing.T) {
 		}
 	}
 	// The mapped client and VIP stay in one /24, as 10.20.0.3 and 10.20.0.6 were.
-	r2 := New(nil)
+	r2 := New(key)
 	c, v := one(t, r2, "10.20.0.3"), one(t, r2, "10.20.0.6")
 	if !strings.Contains(js.String(), c.String()+":48598") || !strings.Contains(js.String(), v.String()+":32672") {
 		t.Errorf("pseudonyms in the report differ from a fresh redactor's: %s %s", c, v)

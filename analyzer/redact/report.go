@@ -4,154 +4,197 @@ import (
 	"net/netip"
 
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/pcap"
-	"github.com/nettriage/nettriage/analyzer/source"
 )
 
 // Report returns a deep copy of rep with every string that can carry an
-// address or a name passed through Text. The report's host names (and the
-// artifacts' hosts) are registered first, in the report's order, so they
-// become host-1, host-2, ... consistently. Identifiers the rules define
-// (schema, tool, rule ids, severities, counter names, reference URLs) are
+// address or a name rewritten. It works in two passes: first every name
+// the report reveals is learnt (the report's hosts, the artifacts' hosts,
+// then prompts, syslog host fields, sosreport names, ... in every string,
+// then the other FQDN forms of those hosts), and only then is any string
+// rewritten, so a name seen late is replaced where it appears early too.
+// Identifiers the rules define (schema, tool, rule ids, severities,
+// statuses, artifact kinds, counter names, reference URLs, timestamps) are
 // copied unchanged; rule-written text (titles, summaries, explanations,
-// remediation, counter meanings) is still passed through Text because it
-// can quote values from the input.
+// remediation, counter meanings, check reasons) is rewritten because it can
+// quote values from the input.
 func (r *Redactor) Report(rep *engine.Report) *engine.Report {
 	if rep == nil {
 		return nil
 	}
-	for _, h := range rep.Hosts {
-		r.AddHost(h)
-	}
-	for _, a := range rep.Artifacts {
-		r.AddHost(a.Host)
-	}
+	out := copyReport(rep)
+	var ptrs []*string
+	visit(out, func(p *string) { ptrs = append(ptrs, p) })
+
 	r.mu.Lock()
-	r.learnAll(rep)
-	r.mu.Unlock()
-
-	t := r.Text
-	out := &engine.Report{Schema: rep.Schema, Tool: rep.Tool}
-	out.Hosts = mapStrings(rep.Hosts, t)
-	if rep.Artifacts != nil {
-		out.Artifacts = make([]engine.ArtifactInfo, len(rep.Artifacts))
-		for i, a := range rep.Artifacts {
-			out.Artifacts[i] = engine.ArtifactInfo{Name: t(a.Name), Host: t(a.Host), Namespace: t(a.Namespace),
-				Kind: a.Kind, Command: t(a.Command), Size: a.Size, Warnings: r.warnings(a.Warnings)}
-		}
+	defer r.mu.Unlock()
+	for _, h := range rep.Hosts {
+		r.addHost(h)
 	}
-	if rep.Findings != nil {
-		out.Findings = make([]engine.Finding, len(rep.Findings))
-		for i, f := range rep.Findings {
-			g := f
-			g.Host, g.Title, g.Summary = t(f.Host), t(f.Title), t(f.Summary)
-			g.Explanation, g.Remediation = t(f.Explanation), t(f.Remediation)
-			g.References = append([]string(nil), f.References...)
-			if f.Evidence != nil {
-				g.Evidence = make([]engine.Evidence, len(f.Evidence))
-				for k, e := range f.Evidence {
-					e.Artifact, e.Text, e.Note = t(e.Artifact), t(e.Text), t(e.Note)
-					g.Evidence[k] = e
-				}
-			}
-			if f.Flows != nil {
-				g.Flows = make([]engine.FlowEvidence, len(f.Flows))
-				for k, fe := range f.Flows {
-					fl := *fe.Flow
-					fl.Client, fl.Server = redactAddrPort(fl.Client, t), redactAddrPort(fl.Server, t)
-					g.Flows[k] = engine.FlowEvidence{Artifact: t(fe.Artifact), Flow: &fl}
-				}
-			}
-			if f.Missing != nil {
-				g.Missing = make([]engine.Missing, len(f.Missing))
-				for k, m := range f.Missing {
-					g.Missing[k] = engine.Missing{Kind: m.Kind, Why: t(m.Why), Collect: t(m.Collect)}
-				}
-			}
-			out.Findings[i] = g
-		}
-	}
-	if rep.Captures != nil {
-		out.Captures = make([]engine.Capture, len(rep.Captures))
-		for i, c := range rep.Captures {
-			c.Artifact = t(c.Artifact)
-			c.Notes = mapStrings(c.Notes, t)
-			c.NAT = append([]pcap.NATMapping(nil), c.NAT...)
-			for k := range c.NAT {
-				c.NAT[k].Before, c.NAT[k].After = t(c.NAT[k].Before), t(c.NAT[k].After)
-			}
-			out.Captures[i] = c
-		}
-	}
-	if rep.Errors != nil {
-		out.Errors = make([]engine.Error, len(rep.Errors))
-		for i, e := range rep.Errors {
-			out.Errors[i] = engine.Error{Artifact: t(e.Artifact), Message: t(e.Message)}
-		}
-	}
-	if rep.Counters != nil {
-		out.Counters = make([]engine.CounterMove, len(rep.Counters))
-		for i, c := range rep.Counters {
-			c.Host, c.Artifact, c.Meaning = t(c.Host), t(c.Artifact), t(c.Meaning)
-			c.Rules = append([]string(nil), c.Rules...)
-			out.Counters[i] = c
-		}
-	}
-	return out
-}
-
-// learnAll registers the domains of FQDN forms of the registered hosts
-// found anywhere in the report, so that a domain seen late is also replaced
-// where it appears early.
-func (r *Redactor) learnAll(rep *engine.Report) {
 	for _, a := range rep.Artifacts {
-		r.learnDomains(a.Name)
-		r.learnDomains(a.Command)
-		for _, w := range a.Warnings {
-			r.learnDomains(w.Message)
+		r.addHost(a.Host)
+	}
+	for _, p := range ptrs {
+		r.learn(*p)
+	}
+	for _, p := range ptrs {
+		r.learnRelated(*p)
+	}
+	for _, p := range ptrs {
+		*p = r.text(*p)
+	}
+	for i := range out.Findings {
+		for _, fe := range out.Findings[i].Flows {
+			fe.Client = r.addrPort(fe.Client)
+			fe.Server = r.addrPort(fe.Server)
 		}
-	}
-	for _, f := range rep.Findings {
-		r.learnDomains(f.Summary)
-		for _, e := range f.Evidence {
-			r.learnDomains(e.Artifact)
-			r.learnDomains(e.Text)
-			r.learnDomains(e.Note)
-		}
-	}
-	for _, e := range rep.Errors {
-		r.learnDomains(e.Message)
-	}
-}
-
-func (r *Redactor) warnings(ws []source.Warning) []source.Warning {
-	if ws == nil {
-		return nil
-	}
-	out := make([]source.Warning, len(ws))
-	for i, w := range ws {
-		out[i] = source.Warning{Line: w.Line, Message: r.Text(w.Message)}
 	}
 	return out
 }
 
-func mapStrings(ss []string, f func(string) string) []string {
-	if ss == nil {
-		return nil
+// addrPort replaces a flow endpoint's address by its pseudonym; the port
+// is kept.
+func (r *Redactor) addrPort(ap netip.AddrPort) netip.AddrPort {
+	if !ap.Addr().IsValid() {
+		return ap
 	}
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = f(s)
-	}
-	return out
+	return netip.AddrPortFrom(r.mapAddr(ap.Addr()), ap.Port())
 }
 
-// redactAddrPort replaces a flow endpoint's address by its pseudonym; the
-// port is kept, as in text.
-func redactAddrPort(ap netip.AddrPort, t func(string) string) netip.AddrPort {
-	a, err := netip.ParseAddr(t(ap.Addr().String()))
-	if err != nil {
-		a = netip.IPv4Unspecified()
+// copyReport deep-copies every slice and pointer of rep that visit reaches.
+func copyReport(rep *engine.Report) *engine.Report {
+	out := *rep
+	out.Hosts = clone(rep.Hosts)
+	out.Artifacts = clone(rep.Artifacts)
+	for i := range out.Artifacts {
+		out.Artifacts[i].Warnings = clone(out.Artifacts[i].Warnings)
 	}
-	return netip.AddrPortFrom(a, ap.Port())
+	out.Findings = clone(rep.Findings)
+	for i := range out.Findings {
+		f := &out.Findings[i]
+		f.References = clone(f.References)
+		f.Evidence = clone(f.Evidence)
+		f.Missing = clone(f.Missing)
+		f.Flows = clone(f.Flows)
+		for k := range f.Flows {
+			if f.Flows[k].Flow != nil {
+				fl := *f.Flows[k].Flow
+				fl.Packets = clone(fl.Packets)
+				for n := range fl.Packets {
+					fl.Packets[n].Notes = clone(fl.Packets[n].Notes)
+				}
+				fl.ClientSide.RTO = clone(fl.ClientSide.RTO)
+				fl.ServerSide.RTO = clone(fl.ServerSide.RTO)
+				f.Flows[k].Flow = &fl
+			}
+		}
+	}
+	out.Captures = clone(rep.Captures)
+	for i := range out.Captures {
+		c := &out.Captures[i]
+		c.Notes = clone(c.Notes)
+		c.LinkTypes = clone(c.LinkTypes)
+		c.NAT = clone(c.NAT)
+	}
+	out.Checks = clone(rep.Checks)
+	for i := range out.Checks {
+		out.Checks[i].Missing = clone(out.Checks[i].Missing)
+	}
+	out.Timeline = clone(rep.Timeline)
+	for i := range out.Timeline {
+		out.Timeline[i].Findings = clone(out.Timeline[i].Findings)
+	}
+	out.Errors = clone(rep.Errors)
+	out.Counters = clone(rep.Counters)
+	for i := range out.Counters {
+		out.Counters[i].Rules = clone(out.Counters[i].Rules)
+	}
+	return &out
+}
+
+func clone[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+// visit calls f on every string of rep that can carry an address or a
+// name. Keep it in step with analyzer/schema: a string field missing here
+// is a leak (TestVisitCoversEveryString checks it by reflection).
+func visit(rep *engine.Report, f func(*string)) {
+	all := func(ss []string) {
+		for i := range ss {
+			f(&ss[i])
+		}
+	}
+	all(rep.Hosts)
+	for i := range rep.Artifacts {
+		a := &rep.Artifacts[i]
+		f(&a.Name)
+		f(&a.Host)
+		f(&a.Namespace)
+		f(&a.Command)
+		for k := range a.Warnings {
+			f(&a.Warnings[k].Message)
+		}
+	}
+	for i := range rep.Findings {
+		g := &rep.Findings[i]
+		f(&g.Host)
+		f(&g.Title)
+		f(&g.Summary)
+		f(&g.Explanation)
+		f(&g.Remediation)
+		for k := range g.Evidence {
+			e := &g.Evidence[k]
+			f(&e.Artifact)
+			f(&e.Text)
+			f(&e.Note)
+			f(&e.Label)
+		}
+		for k := range g.Missing {
+			f(&g.Missing[k].Why)
+			f(&g.Missing[k].Collect)
+		}
+		for k := range g.Flows {
+			fe := &g.Flows[k]
+			f(&fe.Artifact)
+			if fe.Flow != nil {
+				for n := range fe.Flow.Packets {
+					all(fe.Flow.Packets[n].Notes)
+				}
+			}
+		}
+	}
+	for i := range rep.Captures {
+		c := &rep.Captures[i]
+		f(&c.Artifact)
+		all(c.Notes)
+		f(&c.Error)
+		for k := range c.NAT {
+			f(&c.NAT[k].Before)
+			f(&c.NAT[k].After)
+		}
+	}
+	for i := range rep.Checks {
+		c := &rep.Checks[i]
+		f(&c.Host)
+		f(&c.Reason)
+	}
+	for i := range rep.Timeline {
+		e := &rep.Timeline[i]
+		f(&e.Host)
+		f(&e.Source.Artifact)
+		f(&e.Text)
+	}
+	for i := range rep.Errors {
+		f(&rep.Errors[i].Artifact)
+		f(&rep.Errors[i].Message)
+	}
+	for i := range rep.Counters {
+		c := &rep.Counters[i]
+		f(&c.Host)
+		f(&c.Artifact)
+		f(&c.Meaning)
+	}
 }
