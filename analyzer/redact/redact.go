@@ -176,14 +176,18 @@ func NewKey() []byte {
 }
 
 // ParseKey reads a key file's content: hexadecimal, base64 (standard or
-// URL alphabet, padded or not) or raw bytes, surrounding whitespace trimmed.
-// The key must be at least MinKeyLen bytes once decoded.
+// URL alphabet, padded or not) or raw bytes, surrounding whitespace trimmed,
+// tried in that order. The key must be at least MinKeyLen bytes once
+// decoded; content that is all hex digits is always read as hex.
 func ParseKey(data []byte) ([]byte, error) {
 	s := strings.TrimSpace(string(data))
 	if s == "" {
 		return nil, fmt.Errorf("redact key is empty; want at least %d bytes (hex, base64 or raw), e.g. from: head -c 32 /dev/urandom | base64", MinKeyLen)
 	}
-	if b, err := hex.DecodeString(s); err == nil && len(b) >= MinKeyLen {
+	if b, err := hex.DecodeString(s); err == nil {
+		if len(b) < MinKeyLen {
+			return nil, fmt.Errorf("redact key is %d bytes of hex; want at least %d bytes, e.g. from: head -c 32 /dev/urandom | base64", len(b), MinKeyLen)
+		}
 		return b, nil
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
