@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,21 +14,23 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
-	"github.com/nettriage/nettriage/analyzer/pcap"
 	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
+	"github.com/nettriage/nettriage/analyzer/triage"
 )
 
 type analyzeFlags struct {
-	format   string
-	rulesDir string
-	failOn   string
-	tz       string
-	year     int
-	verbose  bool
-	redact   bool
-	limits   artifact.Limits
+	format    string
+	rulesDir  string
+	failOn    string
+	tz        string
+	year      int
+	verbose   bool
+	redact    bool
+	host      string
+	redactKey string
+	redactMap string
+	limits    artifact.Limits
 }
 
 func analyzeCmd() *cobra.Command {
@@ -53,6 +52,9 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 	f := cmd.Flags()
 	f.StringVar(&fl.format, "format", "text", "output format: text, json, markdown or html")
 	f.BoolVar(&fl.redact, "redact", false, "replace IP and MAC addresses, host and user names with consistent pseudonyms in the report")
+	f.StringVar(&fl.redactKey, "redact-key", "", "file holding the redaction secret, for pseudonyms that stay the same across reports (implies --redact)")
+	f.StringVar(&fl.redactMap, "redact-map", "", "write the original → pseudonym table to this file, mode 0600 (implies --redact)")
+	f.StringVar(&fl.host, "host", "", "host name of inputs that name none")
 	f.StringVar(&fl.rulesDir, "rules", "", "directory of extra rule files (*.yaml); a rule with a built-in id replaces it")
 	f.StringVar(&fl.failOn, "fail-on", "", "exit 1 when a finding of this severity or worse is reported (critical, warning, info)")
 	f.StringVar(&fl.tz, "tz", "UTC", "time zone of syslog timestamps, which carry none (e.g. Asia/Shanghai)")
@@ -71,44 +73,49 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 	if fl.failOn != "" && severityRank(fl.failOn) < 0 {
 		return &exitError{2, fmt.Sprintf("unknown --fail-on %q (want critical, warning or info)", fl.failOn)}
 	}
+	for _, l := range []struct {
+		name string
+		v    int64
+	}{{"--max-bytes", fl.limits.MaxTotalBytes}, {"--max-files", int64(fl.limits.MaxFiles)}, {"--max-file-bytes", fl.limits.MaxFileBytes}} {
+		if l.v < 0 {
+			return &exitError{2, fmt.Sprintf("%s %d: a limit cannot be negative", l.name, l.v)}
+		}
+	}
 	loc, err := time.LoadLocation(fl.tz)
 	if err != nil {
 		return &exitError{2, fmt.Sprintf("--tz: %v", err)}
+	}
+	red, err := newRedactor(fl)
+	if err != nil {
+		return err
 	}
 	rs, ruleErrs := loadRules(fl.rulesDir)
 	if rs == nil {
 		return &exitError{2, "no rules could be loaded"}
 	}
 
-	inputs, readErrs := readInputs(args, cmd.InOrStdin(), fl.limits)
-	arts, expandErrs := artifact.Expand(inputs, fl.limits)
-	errs := append(readErrs, expandErrs...)
-	for _, e := range ruleErrs {
-		errs = append(errs, artifact.Error{Artifact: "rules", Message: e.Error()})
+	opt := triage.Options{
+		Rules:      rs,
+		Limits:     fl.limits,
+		Year:       fl.year,
+		Location:   loc,
+		Host:       fl.host,
+		Version:    version,
+		RuleErrors: ruleErrs,
 	}
-
-	fo := facts.Options{Year: fl.year, Location: loc}
 	if bar := newProgress(cmd.ErrOrStderr()); bar != nil {
-		fo.Progress = bar.update
+		opt.Progress = bar.update
 		defer bar.done()
 	}
-	rep := engine.Analyze(arts, errs, engine.Options{
-		Rules:   rs,
-		Facts:   fo,
-		Version: version,
-	})
+	rep := triage.Run(cmd.Context(), cliInputs(args, cmd.InOrStdin()), opt)
+	usable := triage.Usable(rep)
 
-	if fl.redact {
-		rep = redact.New(nil).Report(rep)
+	if red != nil {
+		rep = red.Report(rep)
 	}
+	// The report is always written, also when nothing was usable: its
+	// errors[] says why.
 	out := cmd.OutOrStdout()
-	if len(arts) == 0 && len(inputs) == 0 {
-		// Nothing was read at all: say why on stderr, no report.
-		for _, e := range rep.Errors {
-			fmt.Fprintf(cmd.ErrOrStderr(), "nettriage: %s: %s\n", e.Artifact, e.Message)
-		}
-		return &exitError{2, "no usable input"}
-	}
 	switch fl.format {
 	case "json":
 		err = report.JSON(out, rep)
@@ -122,8 +129,16 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 	if err != nil {
 		return err
 	}
-	if len(arts) == 0 || allUnknown(arts) {
-		return &exitError{2, ""}
+	if err := writeRedactMap(red, fl); err != nil {
+		return err
+	}
+	if !usable {
+		if fl.format != "text" {
+			for _, e := range rep.Errors {
+				fmt.Fprintf(cmd.ErrOrStderr(), "nettriage: %s: %s\n", e.Artifact, e.Message)
+			}
+		}
+		return &exitError{2, "no usable input"}
 	}
 	if fl.failOn != "" {
 		for _, f := range rep.Findings {
@@ -133,15 +148,6 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 		}
 	}
 	return nil
-}
-
-func allUnknown(arts []*artifact.Artifact) bool {
-	for _, a := range arts {
-		if a.Kind != artifact.KindUnknown {
-			return false
-		}
-	}
-	return true
 }
 
 func severityRank(s string) int {
@@ -172,127 +178,59 @@ func loadRules(dir string) (*engine.RuleSet, []error) {
 	return engine.WithDir(os.DirFS(dir))
 }
 
-// readInputs reads files, directories (recursively) and stdin into memory,
-// within the byte and file limits. Names keep the path the user gave, so a
-// directory's layout (a sosreport) stays visible to the artifact layer.
-func readInputs(args []string, stdin io.Reader, lim artifact.Limits) ([]artifact.Input, []artifact.Error) {
-	var inputs []artifact.Input
-	var errs []artifact.Error
-	var total int64
-	files := 0
-	add := func(name string, r io.Reader) {
-		if in, ok := streamCapture(name, r); ok {
-			inputs = append(inputs, in)
-			return
-		}
-		files++
-		if files > lim.MaxFiles {
-			if files == lim.MaxFiles+1 {
-				errs = append(errs, artifact.Error{Artifact: name, Message: fmt.Sprintf("more than %d files; the rest are skipped", lim.MaxFiles)})
-			}
-			return
-		}
-		max := min(lim.MaxFileBytes, lim.MaxTotalBytes-total)
-		data, err := io.ReadAll(io.LimitReader(r, max+1))
-		if err != nil {
-			errs = append(errs, artifact.Error{Artifact: name, Message: err.Error()})
-			return
-		}
-		if int64(len(data)) > max {
-			errs = append(errs, artifact.Error{Artifact: name, Message: fmt.Sprintf("larger than the %d-byte limit; only the first %d bytes are analysed", max, max)})
-			data = data[:max]
-		}
-		total += int64(len(data))
-		inputs = append(inputs, artifact.Input{Name: name, Data: data})
+// cliInputs turns the paths into inputs: files, the regular files of
+// directories (recursively) and stdin (-). Names keep the path the user
+// gave, so a directory's layout (a sosreport) stays visible to the artifact
+// layer. triage reads them within the limits and streams captures.
+func cliInputs(args []string, stdin io.Reader) []triage.Input {
+	var inputs []triage.Input
+	failed := func(name string, err error) {
+		inputs = append(inputs, triage.Input{Name: name, Open: func() (io.ReadCloser, error) { return nil, err }})
+	}
+	file := func(path, name string, size int64) {
+		inputs = append(inputs, triage.Input{Name: strings.TrimPrefix(name, "./"), Size: size,
+			Open: func() (io.ReadCloser, error) { return os.Open(path) }})
 	}
 	for _, arg := range args {
 		if arg == "-" {
-			add("stdin", bufio.NewReaderSize(stdin, 64<<10))
+			used := false
+			inputs = append(inputs, triage.Input{Name: "stdin", Open: func() (io.ReadCloser, error) {
+				if used {
+					return nil, fmt.Errorf("stdin can be read only once")
+				}
+				used = true
+				return io.NopCloser(stdin), nil
+			}})
 			continue
 		}
 		st, err := os.Stat(arg)
 		if err != nil {
-			errs = append(errs, artifact.Error{Artifact: arg, Message: err.Error()})
+			failed(arg, err)
 			continue
 		}
 		if !st.IsDir() {
-			readFile(arg, filepath.Base(arg), add, &errs)
+			file(arg, filepath.Base(arg), st.Size())
 			continue
 		}
 		base := filepath.Base(filepath.Clean(arg))
 		filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				errs = append(errs, artifact.Error{Artifact: p, Message: err.Error()})
+				failed(p, err)
 				return nil
 			}
 			if !d.Type().IsRegular() {
 				return nil
 			}
 			rel, _ := filepath.Rel(arg, p)
-			readFile(p, filepath.ToSlash(filepath.Join(base, rel)), add, &errs)
+			var size int64
+			if info, err := d.Info(); err == nil {
+				size = info.Size()
+			}
+			file(p, filepath.ToSlash(filepath.Join(base, rel)), size)
 			return nil
 		})
 	}
-	return inputs, errs
-}
-
-func readFile(path, name string, add func(string, io.Reader), errs *[]artifact.Error) {
-	f, err := os.Open(path)
-	if err != nil {
-		*errs = append(*errs, artifact.Error{Artifact: name, Message: err.Error()})
-		return
-	}
-	defer f.Close()
-	add(strings.TrimPrefix(name, "./"), f)
-}
-
-// streamCapture turns a packet capture (plain or gzip-compressed) into an
-// input that is read from its file, or from stdin, while it is analysed,
-// instead of into memory: captures can be gigabytes, and the analysis
-// needs only one pass. r must be an *os.File or a *bufio.Reader.
-func streamCapture(name string, r io.Reader) (artifact.Input, bool) {
-	var head []byte
-	switch v := r.(type) {
-	case *os.File:
-		head = make([]byte, 64)
-		n, _ := v.ReadAt(head, 0)
-		head = head[:n]
-	case *bufio.Reader:
-		head, _ = v.Peek(64)
-	default:
-		return artifact.Input{}, false
-	}
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(head))
-		if err != nil {
-			return artifact.Input{}, false
-		}
-		inner := make([]byte, 4)
-		n, _ := io.ReadFull(zr, inner)
-		head = inner[:n]
-	}
-	if !pcap.IsCapture(head) {
-		return artifact.Input{}, false
-	}
-	in := artifact.Input{Name: name}
-	switch v := r.(type) {
-	case *os.File:
-		path := v.Name()
-		if st, err := v.Stat(); err == nil {
-			in.Size = st.Size()
-		}
-		in.Open = func() (io.ReadCloser, error) { return os.Open(path) }
-	case *bufio.Reader:
-		used := false
-		in.Open = func() (io.ReadCloser, error) {
-			if used {
-				return nil, fmt.Errorf("%s can be read only once", name)
-			}
-			used = true
-			return io.NopCloser(v), nil
-		}
-	}
-	return in, true
+	return inputs
 }
 
 // progress draws a one-line progress bar on stderr while captures are
@@ -329,4 +267,50 @@ func (p *progress) done() {
 	if p.drew {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// newRedactor returns the redactor the flags ask for, or nil. --redact-key
+// and --redact-map imply --redact. Without a key file the secret is fresh
+// and random, so pseudonyms differ from one report to the next.
+func newRedactor(fl analyzeFlags) (*redact.Redactor, error) {
+	if !fl.redact && fl.redactKey == "" && fl.redactMap == "" {
+		return nil, nil
+	}
+	var key []byte
+	if fl.redactKey != "" {
+		data, err := os.ReadFile(fl.redactKey)
+		if err != nil {
+			return nil, &exitError{2, fmt.Sprintf("--redact-key: %v", err)}
+		}
+		key, err = redact.ParseKey(data)
+		if err != nil {
+			return nil, &exitError{2, fmt.Sprintf("--redact-key %s: %v", fl.redactKey, err)}
+		}
+	}
+	return redact.New(key), nil
+}
+
+// writeRedactMap writes the original → pseudonym table to --redact-map,
+// readable by the user only.
+func writeRedactMap(r *redact.Redactor, fl analyzeFlags) error {
+	if r == nil || fl.redactMap == "" {
+		return nil
+	}
+	f, err := os.OpenFile(fl.redactMap, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return &exitError{2, fmt.Sprintf("--redact-map: %v", err)}
+	}
+	// An existing file keeps its mode on O_TRUNC: make it private first.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return &exitError{2, fmt.Sprintf("--redact-map: %v", err)}
+	}
+	if err := redact.WriteMap(f, r.Table()); err != nil {
+		f.Close()
+		return &exitError{2, fmt.Sprintf("--redact-map: %v", err)}
+	}
+	if err := f.Close(); err != nil {
+		return &exitError{2, fmt.Sprintf("--redact-map: %v", err)}
+	}
+	return nil
 }

@@ -298,3 +298,80 @@ func TestMarkdownFormat(t *testing.T) {
 		t.Fatalf("markdown: %d\n%s", code, out)
 	}
 }
+
+// Negative limits are flag errors, not panics.
+func TestNegativeLimits(t *testing.T) {
+	for _, flag := range [][]string{{"--max-file-bytes", "-1"}, {"--max-bytes", "-5"}, {"--max-files", "-1"}} {
+		args := append([]string{"analyze"}, flag...)
+		_, stderr, code := run(t, nil, append(args, "../../samples/tw-recycle-nat/negative")...)
+		if code != 2 || !strings.Contains(stderr, flag[0]) || strings.Contains(stderr, "panic") {
+			t.Errorf("%v: exit %d, stderr %q", flag, code, stderr)
+		}
+	}
+}
+
+// With nothing readable the JSON report is still complete: every list is
+// [] and the errors say why; the exit code is 2.
+func TestNoReadableInputStillReports(t *testing.T) {
+	out, _, code := run(t, nil, "analyze", "--format", "json", "/nonexistent/path")
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not a JSON report: %v\n%s", err, out)
+	}
+	if r["schema"] != "nettriage.report/v1" {
+		t.Errorf("schema %v", r["schema"])
+	}
+	if tool, _ := r["tool"].(map[string]any); tool == nil || tool["name"] != "nettriage" {
+		t.Errorf("tool %v", r["tool"])
+	}
+	for _, k := range []string{"hosts", "artifacts", "findings", "captures", "checks", "timeline", "errors", "counters"} {
+		if _, ok := r[k].([]any); !ok {
+			t.Errorf("%s is %v, want a list", k, r[k])
+		}
+	}
+	if errs, _ := r["errors"].([]any); len(errs) == 0 {
+		t.Error("no error says why nothing was read")
+	}
+}
+
+func TestHostAndRedactMap(t *testing.T) {
+	dir := t.TempDir()
+	sysctl := filepath.Join(dir, "sysctl_-a")
+	os.WriteFile(sysctl, []byte("net.ipv4.ip_forward = 1\nkernel.hostname = db-7.example.com\n"), 0o644)
+	out, stderr, code := run(t, nil, "analyze", "--format", "json", "--host", "node-9", sysctl)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if r := decode(t, out); len(r.Artifacts) != 1 || r.Artifacts[0].Host != "node-9" {
+		t.Errorf("--host: %+v", r.Artifacts)
+	}
+
+	key := filepath.Join(dir, "key")
+	os.WriteFile(key, []byte("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"), 0o600)
+	table := filepath.Join(dir, "map.txt")
+	var outs []string
+	for i := 0; i < 2; i++ {
+		out, stderr, code = run(t, nil, "analyze", "--format", "json", "--host", "node-9", "--redact-key", key, "--redact-map", table, sysctl)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] || strings.Contains(outs[0], "node-9") {
+		t.Errorf("--redact-key: reports differ or leak the host name")
+	}
+	st, err := os.Stat(table)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("--redact-map: %v, mode %v", err, st.Mode())
+	}
+	if data, _ := os.ReadFile(table); !strings.Contains(string(data), "node-9") {
+		t.Errorf("--redact-map lacks the host: %s", data)
+	}
+	_, stderr, code = run(t, nil, "analyze", "--redact-key", filepath.Join(dir, "nope"), sysctl)
+	if code != 2 || !strings.Contains(stderr, "--redact-key") {
+		t.Errorf("missing key file: exit %d, %s", code, stderr)
+	}
+}

@@ -3,21 +3,18 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"syscall/js"
 	"time"
 
-	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
-	"github.com/nettriage/nettriage/analyzer/pcap"
+	"github.com/nettriage/nettriage/analyzer/redact"
+	"github.com/nettriage/nettriage/analyzer/triage"
 	"github.com/nettriage/nettriage/wasm/engine/session"
 )
 
@@ -38,7 +35,9 @@ const progressEvery = 100 * time.Millisecond
 //	{type: "rules"}
 //	{type: "rule", file, yaml}      compile a playground edit, re-evaluate
 //	{type: "reset-rules"}
-//	{type: "export", format: "markdown"|"json"|"html", redact}
+//	{type: "export", format: "markdown"|"json"|"html", redact, key?}
+//	                                key: a redaction key file's text; without
+//	                                it the case's own secret is used
 //	{type: "artifact", name, line, end}
 //
 // Answers (engine → page): ready, progress {artifact, done, total},
@@ -50,17 +49,19 @@ type bridge struct {
 	post  func(map[string]any)
 	chunk int64
 
-	mu      sync.Mutex
-	queue   []request
-	wake    chan struct{}
-	started atomic.Int64 // analyze requests received; an older one's capture reads stop
+	mu     sync.Mutex
+	queue  []request
+	wake   chan struct{}
+	cancel context.CancelFunc // cancels the latest analyze request's context
+	latest context.Context    // that context
 }
 
-// request is a queued message with the number of analyze requests
-// received up to and including it.
+// request is a queued message with the context of the latest analyze
+// request received up to and including it: a newer analyze cancels it, so
+// an older analysis stops reading and its result is dropped.
 type request struct {
 	msg js.Value
-	gen int64
+	ctx context.Context
 }
 
 func newBridge(s *session.Session, post func(map[string]any)) *bridge {
@@ -72,12 +73,17 @@ func newBridge(s *session.Session, post func(map[string]any)) *bridge {
 // receive queues a message. It runs in a JavaScript callback, so it must
 // not block.
 func (b *bridge) receive(msg js.Value) {
-	gen := b.started.Load()
-	if msg.Get("type").String() == "analyze" {
-		gen = b.started.Add(1)
-	}
 	b.mu.Lock()
-	b.queue = append(b.queue, request{msg, gen})
+	if msg.Get("type").String() == "analyze" {
+		if b.cancel != nil {
+			b.cancel()
+		}
+		b.latest, b.cancel = context.WithCancel(context.Background())
+	}
+	if b.latest == nil {
+		b.latest = context.Background()
+	}
+	b.queue = append(b.queue, request{msg, b.latest})
 	b.mu.Unlock()
 	select {
 	case b.wake <- struct{}{}:
@@ -96,12 +102,12 @@ func (b *bridge) loop() {
 			req := b.queue[0]
 			b.queue = b.queue[1:]
 			b.mu.Unlock()
-			b.handle(req.msg, req.gen)
+			b.handle(req.msg, req.ctx)
 		}
 	}
 }
 
-func (b *bridge) handle(msg js.Value, gen int64) {
+func (b *bridge) handle(msg js.Value, ctx context.Context) {
 	id := msg.Get("id").Int()
 	reply := func(typ string, kv ...any) {
 		m := map[string]any{"type": typ, "id": id}
@@ -118,12 +124,12 @@ func (b *bridge) handle(msg js.Value, gen int64) {
 	}()
 	switch typ := msg.Get("type").String(); typ {
 	case "analyze":
-		b.analyze(msg, gen, reply)
+		b.analyze(msg, ctx, reply)
 	case "rules":
 		reply("rules", "json", session.JSON(b.s.Rules()))
 	case "rule":
 		file := msg.Get("file").String()
-		b.s.SetProgress(b.progress(id, gen))
+		b.s.SetProgress(b.progress(id, ctx))
 		rep, err := b.s.SetRule(file, []byte(msg.Get("yaml").String()))
 		var le *engine.LoadError
 		switch {
@@ -149,7 +155,16 @@ func (b *bridge) handle(msg js.Value, gen int64) {
 			reply("report", "json", session.ReportJSON(rep))
 		}
 	case "export":
-		text, name, err := b.s.Export(msg.Get("format").String(), msg.Get("redact").Truthy())
+		var key []byte
+		if k := msg.Get("key"); k.Type() == js.TypeString && k.String() != "" {
+			var err error
+			if key, err = redact.ParseKey([]byte(k.String())); err != nil {
+				reply("error", "message", "redaction key: "+err.Error())
+				return
+			}
+		}
+		redacted := msg.Get("redact").Truthy() || key != nil
+		text, name, err := b.s.Export(msg.Get("format").String(), redacted, key)
 		if err != nil {
 			reply("error", "message", err.Error())
 			return
@@ -167,60 +182,45 @@ func (b *bridge) handle(msg js.Value, gen int64) {
 	}
 }
 
-// analyze reads the inputs (text whole, captures as streams) and runs the
-// analysis. When a newer analyze request arrives meanwhile, capture reads
-// stop and the result is dropped.
-func (b *bridge) analyze(msg js.Value, gen int64, reply func(string, ...any)) {
+// analyze hands the inputs to the session (triage reads them: text whole,
+// captures as streams of Blob slices) and runs the analysis. When a newer
+// analyze request arrives meanwhile, ctx is cancelled: reading stops and
+// the result is dropped.
+func (b *bridge) analyze(msg js.Value, ctx context.Context, reply func(string, ...any)) {
 	start := time.Now()
-	stale := func() bool { return b.started.Load() != gen }
 	id := msg.Get("id").Int()
 
-	opts := facts.Options{Progress: b.progress(id, gen)}
+	opt := triage.Options{Progress: b.progress(id, ctx)}
 	if tz := msg.Get("tz"); tz.Type() == js.TypeString && tz.String() != "" {
 		loc, err := time.LoadLocation(tz.String())
 		if err != nil {
 			reply("error", "message", "time zone: "+err.Error())
 			return
 		}
-		opts.Location = loc
+		opt.Location = loc
 	}
 	if y := msg.Get("year"); y.Type() == js.TypeNumber {
-		opts.Year = y.Int()
+		opt.Year = y.Int()
+	}
+	if h := msg.Get("host"); h.Type() == js.TypeString {
+		opt.Host = h.String()
 	}
 
-	lim := session.Limits()
-	var inputs []artifact.Input
-	var errs []artifact.Error
-	var total int64
+	var inputs []triage.Input
 	list := msg.Get("inputs")
 	for i := 0; i < list.Length(); i++ {
 		in := list.Index(i)
 		name := in.Get("name").String()
 		if text := in.Get("text"); text.Type() == js.TypeString {
-			data := []byte(text.String())
-			if int64(len(data)) > lim.MaxFileBytes {
-				errs = append(errs, artifact.Error{Artifact: name, Message: fmt.Sprintf("larger than the %d-byte limit; only the first %d bytes are analysed", lim.MaxFileBytes, lim.MaxFileBytes)})
-				data = data[:lim.MaxFileBytes]
-			}
-			total += int64(len(data))
-			inputs = append(inputs, artifact.Input{Name: name, Data: data})
+			inputs = append(inputs, triage.Input{Name: name, Data: []byte(text.String())})
 			continue
 		}
-		input, err := b.readInput(name, in.Get("blob"), min(lim.MaxFileBytes, lim.MaxTotalBytes-total), stale)
-		if err != nil {
-			errs = append(errs, artifact.Error{Artifact: name, Message: err.Error()})
-		}
-		if input.Name != "" {
-			total += int64(len(input.Data))
-			inputs = append(inputs, input)
-		}
-		if stale() {
-			reply("cancelled")
-			return
-		}
+		blob := in.Get("blob")
+		inputs = append(inputs, triage.Input{Name: name, Size: int64(blob.Get("size").Float()),
+			Open: func() (io.ReadCloser, error) { return newBlobReader(blob, b.chunk, nil), nil }})
 	}
-	rep := b.s.Analyze(inputs, errs, opts)
-	if stale() {
+	rep := b.s.Analyze(ctx, inputs, opt)
+	if ctx.Err() != nil {
 		reply("cancelled")
 		return
 	}
@@ -232,54 +232,12 @@ func (b *bridge) analyze(msg js.Value, gen int64, reply func(string, ...any)) {
 	reply("report", "json", session.ReportJSON(rep), "ms", float64(time.Since(start).Microseconds())/1000, "sys", float64(mem.Sys))
 }
 
-// readInput makes an input of a Blob: a packet capture (plain or gzip) is
-// streamed while it is analysed; anything else is read whole, up to max
-// bytes. A non-empty Name with an error means the input was cut.
-func (b *bridge) readInput(name string, blob js.Value, max int64, stale func() bool) (artifact.Input, error) {
-	size := int64(blob.Get("size").Float())
-	head, err := readRange(blob, 0, min(size, 64))
-	if err != nil {
-		return artifact.Input{}, err
-	}
-	if isCapture(head) {
-		return artifact.Input{Name: name, Size: size, Open: func() (io.ReadCloser, error) {
-			return newBlobReader(blob, b.chunk, stale), nil
-		}}, nil
-	}
-	if max <= 0 {
-		return artifact.Input{}, fmt.Errorf("skipped: the inputs already reach the %d-byte limit", session.Limits().MaxTotalBytes)
-	}
-	data, err := readRange(blob, 0, min(size, max))
-	if err != nil {
-		return artifact.Input{}, err
-	}
-	if size > max {
-		err = fmt.Errorf("larger than the %d-byte limit; only the first %d bytes are analysed", max, max)
-	}
-	return artifact.Input{Name: name, Data: data}, err
-}
-
-// isCapture tells a pcap or pcapng file, also gzip-compressed, from its
-// first bytes.
-func isCapture(head []byte) bool {
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(head))
-		if err != nil {
-			return false
-		}
-		inner := make([]byte, 4)
-		n, _ := io.ReadFull(zr, inner)
-		head = inner[:n]
-	}
-	return pcap.IsCapture(head)
-}
-
-// progress returns a facts progress callback that posts at most one message
-// per progressEvery for request id, and none once the request is stale.
-func (b *bridge) progress(id int, gen int64) func(string, int64, int64) {
+// progress returns a progress callback that posts at most one message per
+// progressEvery for request id, and none once ctx is cancelled.
+func (b *bridge) progress(id int, ctx context.Context) func(string, int64, int64) {
 	var last time.Time
 	return func(name string, done, total int64) {
-		if time.Since(last) < progressEvery || b.started.Load() != gen {
+		if time.Since(last) < progressEvery || ctx.Err() != nil {
 			return
 		}
 		last = time.Now()

@@ -6,6 +6,7 @@ package session
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -14,9 +15,9 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
+	"github.com/nettriage/nettriage/analyzer/triage"
 	"github.com/nettriage/nettriage/rules"
 )
 
@@ -39,11 +40,14 @@ type Session struct {
 	rules  map[string]*engine.Rule // compiled rule per file
 	edited map[string]bool
 
-	inputs    []artifact.Input
-	inputErrs []artifact.Error
-	opts      facts.Options
-	arts      []*artifact.Artifact
-	report    *engine.Report
+	// The case: the inputs of the last analysis, read once and analysed
+	// again when a rule changes, and the redaction secret of its exports.
+	inputs *triage.Inputs
+	ctx    context.Context
+	opts   triage.Options
+	key    []byte
+	arts   []*artifact.Artifact
+	report *engine.Report
 }
 
 // New loads the built-in rules.
@@ -92,10 +96,17 @@ func (s *Session) RuleSet() *engine.RuleSet {
 	return engine.NewRuleSet(list)
 }
 
-// Analyze runs a new analysis of inputs and keeps them for re-evaluation
-// when a rule changes. errs are problems met while reading the inputs.
-func (s *Session) Analyze(inputs []artifact.Input, errs []artifact.Error, opts facts.Options) *engine.Report {
-	s.inputs, s.inputErrs, s.opts = inputs, errs, opts
+// Analyze starts a new case: it reads inputs (captures stay streams, read
+// again on re-evaluation) and analyses them with the session's rules and
+// Limits; opt.Rules, opt.Limits and opt.Version are set by the session.
+// ctx stops the reading, also of a later re-evaluation's captures.
+func (s *Session) Analyze(ctx context.Context, inputs []triage.Input, opt triage.Options) *engine.Report {
+	if s.inputs != nil {
+		s.inputs.Close()
+	}
+	opt.Limits, opt.Version = Limits(), s.version
+	s.ctx, s.opts, s.key = ctx, opt, redact.NewKey()
+	s.inputs = triage.Read(ctx, inputs, opt)
 	return s.run()
 }
 
@@ -107,10 +118,10 @@ func (s *Session) HasInputs() bool { return s.inputs != nil }
 func (s *Session) SetProgress(p func(artifact string, done, total int64)) { s.opts.Progress = p }
 
 func (s *Session) run() *engine.Report {
-	arts, expandErrs := artifact.Expand(s.inputs, Limits())
-	errs := append(append([]artifact.Error(nil), s.inputErrs...), expandErrs...)
-	s.arts = arts
-	s.report = engine.Analyze(arts, errs, engine.Options{Rules: s.RuleSet(), Facts: s.opts, Version: s.version})
+	opt := s.opts
+	opt.Rules = s.RuleSet()
+	res := s.inputs.Analyze(s.ctx, opt)
+	s.arts, s.report = res.Artifacts, res.Report
 	return s.report
 }
 
@@ -182,14 +193,19 @@ func (s *Session) Rules() []RuleInfo {
 }
 
 // Export renders the last report as markdown, json or html, optionally
-// redacted, and names the file to save it as.
-func (s *Session) Export(format string, redacted bool) (string, string, error) {
+// redacted, and names the file to save it as. Redacted exports of one case
+// share its secret, so their pseudonyms agree; key, when set (a user's key
+// file, see redact.ParseKey), is used instead.
+func (s *Session) Export(format string, redacted bool, key []byte) (string, string, error) {
 	if s.report == nil {
 		return "", "", fmt.Errorf("nothing analysed yet")
 	}
 	rep := s.report
 	if redacted {
-		rep = redact.New(nil).Report(rep)
+		if key == nil {
+			key = s.key
+		}
+		rep = redact.New(key).Report(rep)
 	}
 	var b bytes.Buffer
 	var err error

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -8,18 +9,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/triage"
 )
 
-func sampleInputs(t *testing.T, dir string) []artifact.Input {
+func sampleInputs(t *testing.T, dir string) []triage.Input {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []artifact.Input
+	var out []triage.Input
 	for _, e := range entries {
 		if e.Name() == "expect" || e.IsDir() {
 			continue
@@ -28,7 +28,7 @@ func sampleInputs(t *testing.T, dir string) []artifact.Input {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, artifact.Input{Name: e.Name(), Data: data})
+		out = append(out, triage.Input{Name: e.Name(), Data: data})
 	}
 	return out
 }
@@ -50,7 +50,7 @@ func TestAnalyzeAndPlayground(t *testing.T) {
 	if n := len(s.Rules()); n < 20 {
 		t.Fatalf("only %d built-in rules", n)
 	}
-	rep := s.Analyze(sampleInputs(t, "../../../samples/tw-recycle-nat/positive"), nil, facts.Options{})
+	rep := s.Analyze(context.Background(), sampleInputs(t, "../../../samples/tw-recycle-nat/positive"), triage.Options{})
 	if c := confidence(rep, "tw-recycle-nat"); c != "confirmed" {
 		t.Fatalf("tw-recycle-nat: %s, want confirmed", c)
 	}
@@ -119,13 +119,13 @@ func TestExportAndArtifactView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Export("json", false); err == nil {
+	if _, _, err := s.Export("json", false, nil); err == nil {
 		t.Error("export before any analysis")
 	}
-	s.Analyze(sampleInputs(t, "../../../samples/vip-nodeport-local-race/positive"), nil, facts.Options{})
+	s.Analyze(context.Background(), sampleInputs(t, "../../../samples/vip-nodeport-local-race/positive"), triage.Options{})
 	for _, format := range []string{"markdown", "json", "html"} {
 		for _, red := range []bool{false, true} {
-			text, name, err := s.Export(format, red)
+			text, name, err := s.Export(format, red, nil)
 			if err != nil || !strings.Contains(text, "vip-nodeport-local-race") {
 				t.Fatalf("%s export: %v", format, err)
 			}
@@ -134,8 +134,19 @@ func TestExportAndArtifactView(t *testing.T) {
 			}
 		}
 	}
-	if _, _, err := s.Export("pdf", false); err == nil {
+	if _, _, err := s.Export("pdf", false, nil); err == nil {
 		t.Error("unknown format accepted")
+	}
+	// One case, one secret: every redacted export of it uses the same
+	// pseudonyms; a user's key gives others.
+	a, _, _ := s.Export("json", true, nil)
+	b, _, _ := s.Export("json", true, nil)
+	c, _, _ := s.Export("json", true, []byte("0123456789abcdef0123456789abcdef"))
+	if a != b {
+		t.Error("two redacted exports of one case differ")
+	}
+	if a == c {
+		t.Error("a user key gave the session's pseudonyms")
 	}
 	var ev engine.Evidence
 	for _, f := range s.Report().Findings {
@@ -170,7 +181,7 @@ func TestArtifactWindowOfLongArtifact(t *testing.T) {
 		b.WriteString(strings.Repeat("x", i%7))
 		b.WriteString("\n")
 	}
-	s.Analyze([]artifact.Input{{Name: "messages", Data: []byte(b.String())}}, nil, facts.Options{})
+	s.Analyze(context.Background(), []triage.Input{{Name: "messages", Data: []byte(b.String())}}, triage.Options{})
 	v, err := s.Artifact("messages", 4990, 4990)
 	if err != nil {
 		t.Fatal(err)
