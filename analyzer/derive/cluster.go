@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/source"
@@ -64,6 +65,17 @@ func SharedVIPs(all []*facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "shared_vips", Section: "Across hosts",
+	Reads:   []artifact.Kind{artifact.KindAddresses, artifact.KindKeepalived},
+	Returns: "count",
+	Doc:     "keepalived VIPs configured (`ip addr`) on two or more hosts at once (use in `scope: cluster` rules)",
+	Values:  []string{"vip"},
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(SharedVIPs(c.All())) }
+	},
+})
+
 // ConcurrentMasters lists VRRP instances whose last logged state is MASTER
 // on two or more hosts: neither saw the other's advertisements.
 func ConcurrentMasters(all []*facts.Host) []Observation {
@@ -107,3 +119,13 @@ func ConcurrentMasters(all []*facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "concurrent_masters", Section: "Across hosts",
+	Reads:   []artifact.Kind{artifact.KindLog},
+	Returns: "count",
+	Doc:     "VRRP instances whose last logged state is MASTER on two or more hosts",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(ConcurrentMasters(c.All())) }
+	},
+})

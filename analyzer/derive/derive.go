@@ -17,7 +17,13 @@ type Observation struct {
 	Refs []source.Ref
 	Note string
 	Time time.Time // when the observed event happened, if a log line says so with its year
+	// Values are named measured values (nodeport, vip, namespace,
+	// interface) that rule text may refer to as {{name}}.
+	Values map[string]string
 }
+
+// seconds turns a rule's number of seconds into a duration.
+func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 
 func obs(note string, refs ...source.Ref) Observation {
 	return Observation{Refs: refs, Note: note}

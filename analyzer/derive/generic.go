@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/keepalived"
 )
@@ -14,10 +15,21 @@ func LogEvents(h *facts.Host, kind string) []Observation {
 	return eventObservations(events(h, kind), strings.ReplaceAll(kind, "-", " "))
 }
 
+var _ = declare(Func{
+	Name: "events", Section: "Logs",
+	Reads:   []artifact.Kind{artifact.KindLog},
+	Args:    []Arg{{"kind", ArgEvent}},
+	Returns: "count; 0 when no log was collected",
+	Doc:     "log events of a kind (see the list of kinds below)",
+	Bind: func(c Call) any {
+		return func(kind string) int { return c.Observations(LogEvents(c.Host(), kind)) }
+	},
+})
+
 // ConntrackStat measures any conntrack statistic ("insert_failed", "drop",
 // "early_drop", "invalid", ...): the increase between the first and the last
 // statistics artifact when there are several, and the latest total.
-func ConntrackStat(h *facts.Host, field string) (delta, total float64, obs []Observation, ok bool) {
+func ConntrackStat(h *facts.Host, field string) (delta, total float64, obs []Observation, n int, ok bool) {
 	var totals []float64
 	for _, r := range h.Conntrack {
 		t, has := r.Total(field)
@@ -33,14 +45,54 @@ func ConntrackStat(h *facts.Host, field string) (delta, total float64, obs []Obs
 		}
 	}
 	if len(totals) == 0 {
-		return 0, 0, nil, false
+		return 0, 0, nil, 0, false
 	}
 	total = totals[len(totals)-1]
 	if len(totals) >= 2 {
 		delta = total - totals[0]
 	}
-	return delta, total, obs, true
+	return delta, total, obs, len(totals), true
 }
+
+var _ = declare(Func{
+	Name: "conntrack_delta", Section: "Conntrack",
+	Reads:   []artifact.Kind{artifact.KindConntrack},
+	Args:    []Arg{{"field", ArgConntrackStat}},
+	Returns: "number, or nil when conntrack statistics were not collected at two instants",
+	Doc:     "increase of a conntrack statistic (`insert_failed`, `drop`, `early_drop`, `invalid`, ...) between the first and the last statistics artifact",
+	Bind: func(c Call) any {
+		return func(field string) any {
+			d, _, obs, n, ok := ConntrackStat(c.Host(), field)
+			if !ok || n < 2 {
+				return nil
+			}
+			if d > 0 {
+				c.Observations(obs)
+			}
+			return d
+		}
+	},
+})
+
+var _ = declare(Func{
+	Name: "conntrack_total", Section: "Conntrack",
+	Reads:   []artifact.Kind{artifact.KindConntrack},
+	Args:    []Arg{{"field", ArgConntrackStat}},
+	Returns: "number, or nil when conntrack statistics were not collected",
+	Doc:     "latest total of a conntrack statistic since the table was created (boot): not a symptom of now on its own",
+	Bind: func(c Call) any {
+		return func(field string) any {
+			_, t, obs, _, ok := ConntrackStat(c.Host(), field)
+			if !ok {
+				return nil
+			}
+			if t > 0 {
+				c.Observations(obs)
+			}
+			return t
+		}
+	},
+})
 
 // SocketsInState lists sockets in an ss state ("TIME-WAIT", "SYN-RECV",
 // "CLOSE-WAIT", ...).
@@ -54,6 +106,17 @@ func SocketsInState(h *facts.Host, state string) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "sockets_in_state", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Args:    []Arg{{"state", ArgSocketState}},
+	Returns: "count; 0 when no socket table was collected",
+	Doc:     "sockets in an ss state (`TIME-WAIT`, `SYN-RECV`, `CLOSE-WAIT`, ...)",
+	Bind: func(c Call) any {
+		return func(state string) int { return c.Observations(SocketsInState(c.Host(), state)) }
+	},
+})
+
 // ListenQueueFull lists listening sockets whose accept queue is full
 // (ss shows the queue length as Recv-Q and the backlog as Send-Q).
 func ListenQueueFull(h *facts.Host) []Observation {
@@ -65,6 +128,16 @@ func ListenQueueFull(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "listen_queue_full", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Returns: "count",
+	Doc:     "listeners whose accept queue (Recv-Q) has reached the backlog (Send-Q)",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(ListenQueueFull(c.Host())) }
+	},
+})
 
 // KeepalivedProblems lists settings keepalived rejects, ignores or
 // deprecates whose message contains the given text ("" for all).
@@ -79,6 +152,17 @@ func KeepalivedProblems(h *facts.Host, contains string) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "keepalived_problems", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindKeepalived, artifact.KindLog},
+	Args:    []Arg{{"text", ArgText}},
+	Returns: "count",
+	Doc:     "keepalived settings it rejects, ignores or deprecates, whose message contains `text` (\"\" for all)",
+	Bind: func(c Call) any {
+		return func(text string) int { return c.Observations(KeepalivedProblems(c.Host(), text)) }
+	},
+})
 
 // InvalidSchedulers lists keepalived virtual servers whose lb_algo is not
 // an IPVS scheduler.
@@ -100,6 +184,16 @@ func InvalidSchedulers(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "invalid_schedulers", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindKeepalived},
+	Returns: "count",
+	Doc:     "keepalived `lb_algo`/`lvs_sched` values that are not IPVS schedulers",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(InvalidSchedulers(c.Host())) }
+	},
+})
+
 // WeightZeroBusyReals lists IPVS real servers with weight 0 that still hold
 // connections: drained but not gone, or wrongly set to 0.
 func WeightZeroBusyReals(h *facts.Host) []Observation {
@@ -114,6 +208,16 @@ func WeightZeroBusyReals(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "weight0_busy_reals", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "IPVS real servers with weight 0 that still hold connections",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(WeightZeroBusyReals(c.Host())) }
+	},
+})
+
 // IPVSNoRealServers lists virtual services with no real server at all.
 func IPVSNoRealServers(h *facts.Host) []Observation {
 	var out []Observation
@@ -124,6 +228,16 @@ func IPVSNoRealServers(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "ipvs_no_real_servers", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "IPVS virtual services without any real server",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(IPVSNoRealServers(c.Host())) }
+	},
+})
 
 func sliceOf[T any](v T) []T { return []T{v} }
 
@@ -160,6 +274,24 @@ func SysctlMatching(h *facts.Host, pattern string) ([]float64, []Observation) {
 	return vals, out
 }
 
+var _ = declare(Func{
+	Name: "sysctl_matching", Section: "Settings and system",
+	Reads:   []artifact.Kind{artifact.KindSysctl},
+	Args:    []Arg{{"pattern", ArgSysctlPattern}},
+	Returns: "list of numbers; empty when sysctl was not collected",
+	Doc:     "values of every key matching a pattern with `*` for one component (`net.ipv4.conf.*.rp_filter`): use `any(list, # == 1)`",
+	Bind: func(c Call) any {
+		return func(pattern string) []float64 {
+			vals, obs := SysctlMatching(c.Host(), pattern)
+			c.Observations(obs)
+			if vals == nil {
+				vals = []float64{}
+			}
+			return vals
+		}
+	},
+})
+
 // SysctlField returns the n-th (0-based) whitespace-separated field of a
 // sysctl value as a number: field 1 of ip_local_port_range is its upper end.
 func SysctlField(h *facts.Host, key string, n int) (float64, Observation, bool) {
@@ -181,6 +313,24 @@ func SysctlField(h *facts.Host, key string, n int) (float64, Observation, bool) 
 	return v, obs("", e.Src), true
 }
 
+var _ = declare(Func{
+	Name: "sysctl_field", Section: "Settings and system",
+	Reads:   []artifact.Kind{artifact.KindSysctl},
+	Args:    []Arg{{"key", ArgSysctlKey}, {"n", ArgNumber}},
+	Returns: "number, or nil when absent or not a number",
+	Doc:     "the n-th field (0-based) of a multi-value sysctl (`sysctl_field(\"net.ipv4.ip_local_port_range\", 1)`)",
+	Bind: func(c Call) any {
+		return func(key string, n int) any {
+			v, o, ok := SysctlField(c.Host(), key, n)
+			if !ok {
+				return nil
+			}
+			c.Observations([]Observation{o})
+			return v
+		}
+	},
+})
+
 // LoopbackVIPs lists non-loopback addresses configured on lo: how LVS-DR
 // and LVS-TUN real servers accept traffic for the VIP.
 func LoopbackVIPs(h *facts.Host) []Observation {
@@ -200,6 +350,16 @@ func LoopbackVIPs(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "loopback_vips", Section: "Settings and system",
+	Reads:   []artifact.Kind{artifact.KindAddresses},
+	Returns: "count",
+	Doc:     "non-127 addresses on `lo` (LVS-DR/TUN real servers)",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(LoopbackVIPs(c.Host())) }
+	},
+})
+
 // QueuedSockets lists sockets of a netid ("udp", "tcp") whose receive
 // queue holds at least min bytes.
 func QueuedSockets(h *facts.Host, netid string, min int64) []Observation {
@@ -212,6 +372,17 @@ func QueuedSockets(h *facts.Host, netid string, min int64) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "queued_sockets", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Args:    []Arg{{"netid", ArgNetid}, {"min_bytes", ArgCount}},
+	Returns: "count",
+	Doc:     "non-listening sockets of `udp`/`tcp` with at least that many bytes unread",
+	Bind: func(c Call) any {
+		return func(netid string, min float64) int { return c.Observations(QueuedSockets(c.Host(), netid, int64(min))) }
+	},
+})
+
 // SocketDrops lists sockets whose skmem "d" counter (packets dropped
 // before reaching the socket, mostly a full receive buffer) is positive.
 func SocketDrops(h *facts.Host) []Observation {
@@ -223,3 +394,13 @@ func SocketDrops(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "socket_drops", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Returns: "count",
+	Doc:     "sockets whose skmem `d` (drops) counter is positive",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(SocketDrops(c.Host())) }
+	},
+})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/ipvs"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
@@ -30,6 +31,24 @@ func IPVSServices(h *facts.Host) []*ipvs.Service {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "ipvs_services", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "IPVS virtual services in the latest listing",
+	Bind: func(c Call) any {
+		return func() int {
+			svcs := IPVSServices(c.Host())
+			for i, s := range svcs {
+				if i < MaxEvidencePerCall {
+					c.Ref(s.Src, "IPVS virtual service")
+				}
+			}
+			return len(svcs)
+		}
+	},
+})
 
 // IPVSEmptyServices lists virtual services that have no real server with a
 // positive weight: new connections to them are refused. When keepalived's
@@ -60,6 +79,16 @@ func IPVSEmptyServices(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "ipvs_empty_services", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS, artifact.KindKeepalived},
+	Returns: "count",
+	Doc:     "virtual services without a real server of weight > 0 (only those keepalived manages, when its configuration is known)",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(IPVSEmptyServices(c.Host())) }
+	},
+})
+
 // IPVSTimeout returns the IPVS TCP idle timeout in seconds from
 // `ipvsadm -Ln --timeout`.
 func IPVSTimeout(h *facts.Host) (int, source.Ref, bool) {
@@ -70,6 +99,23 @@ func IPVSTimeout(h *facts.Host) (int, source.Ref, bool) {
 	}
 	return 0, source.Ref{}, false
 }
+
+var _ = declare(Func{
+	Name: "ipvs_tcp_timeout", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS},
+	Returns: "seconds, or nil when `ipvsadm -Ln --timeout` was not collected",
+	Doc:     "the IPVS TCP idle timeout",
+	Bind: func(c Call) any {
+		return func() any {
+			t, ref, ok := IPVSTimeout(c.Host())
+			if !ok {
+				return nil
+			}
+			c.Ref(ref, fmt.Sprintf("IPVS TCP idle timeout %d s", t))
+			return float64(t)
+		}
+	},
+})
 
 // IPVSReadded lists virtual services that were missing from one snapshot and
 // present again in a later one (an IPVS listing repeated over time).
@@ -125,6 +171,16 @@ func IPVSReadded(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "ipvs_readded", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "services missing from one `ipvsadm -Ln` snapshot and back in a later one",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(IPVSReadded(c.Host())) }
+	},
+})
 
 func label(s *ipvs.Snapshot) string {
 	if s.Label != "" {
@@ -209,6 +265,17 @@ func IPVSDeleteBursts(h *facts.Host, window time.Duration, min int) []Observatio
 	return out
 }
 
+var _ = declare(Func{
+	Name: "ipvs_delete_bursts", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindLog},
+	Args:    []Arg{{"seconds", ArgSeconds}, {"min", ArgCount}},
+	Returns: "count",
+	Doc:     "separate bursts of at least `min` IPVS service deletions within `seconds`",
+	Bind: func(c Call) any {
+		return func(w, m float64) int { return c.Observations(IPVSDeleteBursts(c.Host(), seconds(w), int(m))) }
+	},
+})
+
 // KeepalivedVIP is a virtual address managed by keepalived.
 type KeepalivedVIP struct {
 	Addr string
@@ -253,6 +320,26 @@ func VIPs(h *facts.Host) []KeepalivedVIP {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "keepalived_vips", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindKeepalived},
+	Returns: "count",
+	Doc:     "keepalived `virtual_ipaddress` entries",
+	Values:  []string{"vip"},
+	Bind: func(c Call) any {
+		return func() int {
+			vips := VIPs(c.Host())
+			for i, v := range vips {
+				if i < MaxEvidencePerCall {
+					c.Ref(v.Src, "keepalived VIP "+v.Addr)
+					c.Value("vip", v.Addr)
+				}
+			}
+			return len(vips)
+		}
+	},
+})
 
 // VirtualServerAddrs lists the addresses of IPVS services and keepalived
 // virtual servers: the VIPs clients connect to.
@@ -304,6 +391,17 @@ func KeepalivedStrictChecks(h *facts.Host, maxRetry int) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "keepalived_strict_checks", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindKeepalived},
+	Args:    []Arg{{"max_retry", ArgCount}},
+	Returns: "count",
+	Doc:     "real-server checks that give up after at most `max_retry` attempts",
+	Bind: func(c Call) any {
+		return func(m float64) int { return c.Observations(KeepalivedStrictChecks(c.Host(), int(m))) }
+	},
+})
+
 // KeepalivedFlaps finds real servers that keepalived removed from a
 // virtual service and added back within maxDown: a check that failed
 // transiently rather than a server that was really down. It returns one
@@ -342,6 +440,17 @@ func KeepalivedFlaps(h *facts.Host, maxDown time.Duration) []Observation {
 	}
 	return cycles[worst]
 }
+
+var _ = declare(Func{
+	Name: "keepalived_flaps", Section: "IPVS and keepalived",
+	Reads:   []artifact.Kind{artifact.KindLog},
+	Args:    []Arg{{"max_down", ArgSeconds}},
+	Returns: "count",
+	Doc:     "the most remove-then-re-add cycles of one real server, each re-added within `max_down` seconds",
+	Bind: func(c Call) any {
+		return func(d float64) int { return c.Observations(KeepalivedFlaps(c.Host(), seconds(d))) }
+	},
+})
 
 // vsKey names a virtual service the same way for ipvsadm and keepalived.
 func vsKey(addr string, port int, fwmark uint32) string {

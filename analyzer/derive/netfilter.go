@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/iptables"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
@@ -49,6 +50,16 @@ func NATRules(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "nat_rules", Section: "Packet filter and NAT",
+	Reads:   []artifact.Kind{artifact.KindIptables, artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "MASQUERADE/SNAT/DNAT rules and IPVS real servers reached by NAT",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(NATRules(c.Host())) }
+	},
+})
+
 // ServiceNATRules lists service load balancing that rewrites destinations:
 // DNAT rules, kube-proxy service chains, and IPVS virtual services.
 func ServiceNATRules(h *facts.Host) []Observation {
@@ -65,6 +76,16 @@ func ServiceNATRules(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "service_nat_rules", Section: "Packet filter and NAT",
+	Reads:   []artifact.Kind{artifact.KindIptables, artifact.KindIPVS},
+	Returns: "count",
+	Doc:     "DNAT rules, kube-proxy service chains, IPVS services",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(ServiceNATRules(c.Host())) }
+	},
+})
 
 // ForwardChains returns where the filter FORWARD chains (or nft forward
 // hooks) were declared, to show where an INVALID drop rule is missing.
@@ -120,6 +141,28 @@ func InvalidDropRules(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "invalid_drop_rules", Section: "Packet filter and NAT",
+	Reads:   []artifact.Kind{artifact.KindIptables},
+	Returns: "count, or nil when no filter table was collected",
+	Doc:     "rules dropping `ctstate INVALID`",
+	Bind: func(c Call) any {
+		return func() any {
+			h := c.Host()
+			if !ForwardFilterCollected(h) {
+				return nil // the filter rules were not collected: unknown, not zero
+			}
+			n := c.Observations(InvalidDropRules(h))
+			if n == 0 {
+				for _, ref := range ForwardChains(h) {
+					c.Ref(ref, "no rule in this chain drops ctstate INVALID")
+				}
+			}
+			return float64(n)
+		}
+	},
+})
 
 // NodePort is a port kube-proxy DNATs in KUBE-NODEPORTS.
 type NodePort struct {
@@ -196,6 +239,17 @@ func LocalOnlyNodePorts(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "local_only_nodeports", Section: "Packet filter and NAT",
+	Reads:   []artifact.Kind{artifact.KindIptables},
+	Returns: "count",
+	Doc:     "NodePorts that the nat OUTPUT chain DNATs only while the destination is local (traced twice)",
+	Values:  []string{"nodeport"},
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(LocalOnlyNodePorts(c.Host())) }
+	},
+})
+
 func reachesNAT(t *iptables.Trace) bool {
 	if t.DNAT != "" {
 		return true
@@ -226,3 +280,13 @@ func ConntrackWindowLogs(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "conntrack_window_logs", Section: "Conntrack",
+	Reads:   []artifact.Kind{artifact.KindLog},
+	Returns: "count",
+	Doc:     "kernel log lines of conntrack marking a TCP segment INVALID for being out of window (`nf_ct_tcp: ... out of window`, `ACK is over/under the upper bound`)",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(ConntrackWindowLogs(c.Host())) }
+	},
+})

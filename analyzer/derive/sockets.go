@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/parse/sockets"
@@ -99,6 +100,17 @@ func HungSockets(h *facts.Host, minIdle time.Duration) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "hung_sockets", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Args:    []Arg{{"min_idle", ArgSeconds}},
+	Returns: "count",
+	Doc:     "established sockets whose request was acknowledged, that received nothing, have no keepalive, and waited at least that long",
+	Bind: func(c Call) any {
+		return func(m float64) int { return c.Observations(HungSockets(c.Host(), seconds(m))) }
+	},
+})
+
 // UnreadLocalRequests pairs both ends of connections on this host: a client
 // socket with an empty send queue whose peer socket (local port = client's
 // peer port, peer = client's local endpoint, possibly seen without NAT) holds
@@ -138,6 +150,16 @@ func UnreadLocalRequests(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "unread_local_requests", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Returns: "count",
+	Doc:     "a local client whose request sits unread in a socket no process accepted",
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(UnreadLocalRequests(c.Host())) }
+	},
+})
 
 func isProxyName(n string) bool {
 	return strings.Contains(n, "kube-proxy") || strings.Contains(n, "hyperkube")
@@ -221,6 +243,17 @@ func NodePortProxySockets(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "nodeport_proxy_sockets", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets},
+	Returns: "count",
+	Doc:     "connections that terminated on a NodePort locally (kube-proxy/hyperkube) instead of being DNATed",
+	Values:  []string{"nodeport"},
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(NodePortProxySockets(c.Host())) }
+	},
+})
+
 // UnnatedNodePortLogs lists iptables LOG lines of TCP packets to a NodePort
 // seen on their way in (IN set, OUT empty: INPUT) with the NodePort still
 // as destination port. A DNATed connection would show the pod's port there.
@@ -257,6 +290,17 @@ func UnnatedNodePortLogs(h *facts.Host) []Observation {
 	return out
 }
 
+var _ = declare(Func{
+	Name: "unnated_nodeport_logs", Section: "Logs",
+	Reads:   []artifact.Kind{artifact.KindLog, artifact.KindIptables},
+	Returns: "count",
+	Doc:     "iptables LOG lines of a NodePort SYN reaching INPUT un-DNATed",
+	Values:  []string{"nodeport", "vip"},
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(UnnatedNodePortLogs(c.Host())) }
+	},
+})
+
 // UnnatedNodePortConntrack lists conntrack entries to a NodePort whose reply
 // comes from the original destination: the connection was never DNATed.
 func UnnatedNodePortConntrack(h *facts.Host) []Observation {
@@ -275,6 +319,17 @@ func UnnatedNodePortConntrack(h *facts.Host) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "unnated_nodeport_conntrack", Section: "Conntrack",
+	Reads:   []artifact.Kind{artifact.KindConntrack, artifact.KindIptables},
+	Returns: "count",
+	Doc:     "conntrack entries to a NodePort that were never DNATed (reply source = original destination)",
+	Values:  []string{"nodeport"},
+	Bind: func(c Call) any {
+		return func() int { return c.Observations(UnnatedNodePortConntrack(c.Host())) }
+	},
+})
 
 // vipSockets returns established TCP sockets whose peer (a client's view) or
 // local end (the director's view is not a socket, but a real server in
@@ -341,6 +396,17 @@ func IdleIPVSSockets(h *facts.Host, fraction float64, defTimeout time.Duration) 
 	return out
 }
 
+var _ = declare(Func{
+	Name: "idle_ipvs_sockets", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets, artifact.KindIPVS},
+	Args:    []Arg{{"fraction", ArgFraction}, {"default_timeout", ArgSeconds}},
+	Returns: "count",
+	Doc:     "established sockets to a virtual service idle for `fraction` × the IPVS timeout without an earlier keepalive",
+	Bind: func(c Call) any {
+		return func(f, d float64) int { return c.Observations(IdleIPVSSockets(c.Host(), f, seconds(d))) }
+	},
+})
+
 // ExpiredIPVSSockets lists idle sockets to a virtual service whose client
 // endpoint has no entry in the IPVS connection table (ipvsadm -Lnc): IPVS
 // has already forgotten the connection. Nil when -Lnc was not collected.
@@ -375,6 +441,17 @@ func ExpiredIPVSSockets(h *facts.Host, defTimeout time.Duration) []Observation {
 	}
 	return out
 }
+
+var _ = declare(Func{
+	Name: "expired_ipvs_sockets", Section: "Sockets",
+	Reads:   []artifact.Kind{artifact.KindSockets, artifact.KindIPVS},
+	Args:    []Arg{{"default_timeout", ArgSeconds}},
+	Returns: "count",
+	Doc:     "idle sockets to a virtual service missing from `ipvsadm -Lnc`",
+	Bind: func(c Call) any {
+		return func(d float64) int { return c.Observations(ExpiredIPVSSockets(c.Host(), seconds(d))) }
+	},
+})
 
 func bareHostPort(s string) string {
 	i := strings.LastIndexByte(s, ':')

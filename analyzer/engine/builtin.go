@@ -9,7 +9,8 @@ import (
 // Builtin loads the rules embedded in the binary.
 func Builtin() (*RuleSet, []error) {
 	rs, errs := LoadFS(rules.FS)
-	return NewRuleSet(rs), errs
+	rs, errs2 := CheckExplainedBy(rs)
+	return NewRuleSet(rs), append(errs, errs2...)
 }
 
 // WithDir loads the built-in rules, then the rules of dir; a rule in dir
@@ -17,5 +18,6 @@ func Builtin() (*RuleSet, []error) {
 func WithDir(dir fs.FS) (*RuleSet, []error) {
 	base, errs := LoadFS(rules.FS)
 	extra, errs2 := LoadFS(dir)
-	return NewRuleSet(append(base, extra...)), append(errs, errs2...)
+	all, errs3 := CheckExplainedBy(NewRuleSet(append(base, extra...)).Rules)
+	return NewRuleSet(all), append(append(errs, errs2...), errs3...)
 }

@@ -56,16 +56,12 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 		}
 		cluster = facts.Merge(strings.Join(names, ","), hosts)
 	}
-	for _, r := range opt.Rules.Rules {
-		if r.Scope != "cluster" || cluster == nil {
-			continue
-		}
-		f, err := evaluate(r, cluster, hosts, opt.Params[r.ID])
-		if err != nil {
-			rep.Errors = append(rep.Errors, Error{Artifact: r.File, Message: err.Error()})
-		}
-		if f != nil {
-			rep.Findings = append(rep.Findings, *f)
+	if cluster != nil {
+		ev := newEvaluator(cluster, hosts)
+		for _, r := range opt.Rules.Rules {
+			if r.Scope == "cluster" {
+				ev.run(r, opt.Params[r.ID], rep)
+			}
 		}
 	}
 	for _, h := range hosts {
@@ -79,65 +75,250 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
 		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
+		ev := newEvaluator(h, hosts)
 		for _, r := range opt.Rules.Rules {
-			if r.Scope == "cluster" {
-				continue
-			}
-			f, err := evaluate(r, h, hosts, opt.Params[r.ID])
-			if err != nil {
-				rep.Errors = append(rep.Errors, Error{Artifact: r.File, Message: err.Error()})
-			}
-			if f != nil {
-				rep.Findings = append(rep.Findings, *f)
+			if r.Scope != "cluster" {
+				ev.run(r, opt.Params[r.ID], rep)
 			}
 		}
 	}
 	linkExplanations(rep.Findings, opt.Rules)
+	rep.Normalize()
 	return rep
 }
 
-// evaluate tries a rule's conditions on one host (or the merged view of
-// all hosts, for cluster rules), strongest first, and returns a finding
-// for the first that matches, or nil. all is every host of the analysis.
-func evaluate(r *Rule, h *facts.Host, all []*facts.Host, override map[string]float64) (*Finding, error) {
-	params := r.ParamValues(override)
+// evaluator runs rules on one host (or the merged view of all hosts, for
+// cluster rules), with the vocabulary bound once to the host's facts.
+type evaluator struct {
+	ctx *derive.Ctx
+	env map[string]any
+}
+
+func newEvaluator(h *facts.Host, all []*facts.Host) *evaluator {
+	ctx := &derive.Ctx{Host: h, All: all}
+	return &evaluator{ctx: ctx, env: derive.Bind(ctx)}
+}
+
+// run evaluates a rule and adds its finding (if any) and its check to the
+// report.
+func (ev *evaluator) run(r *Rule, override map[string]float64, rep *Report) {
+	f, chk, err := ev.evaluate(r, override)
+	if err != nil {
+		rep.Errors = append(rep.Errors, Error{Artifact: r.File, Message: err.Error()})
+	}
+	if f != nil {
+		rep.Findings = append(rep.Findings, *f)
+	}
+	rep.Checks = append(rep.Checks, chk)
+}
+
+// evaluate tries a rule's conditions, strongest first, and returns a
+// finding for the first that matches, or nil, with the rule's check.
+func (ev *evaluator) evaluate(r *Rule, override map[string]float64) (*Finding, Check, error) {
+	h := ev.ctx.Host
+	ev.env["params"] = r.ParamValues(override)
+	var weakest *derive.Recorder
+	weakestLevel := ""
 	for _, level := range Confidences {
 		p := r.compiled[level]
 		if p == nil {
 			continue
 		}
-		rec := &Recorder{}
-		out, err := expr.Run(p.prog, bind(h, all, params, rec))
+		rec := &derive.Recorder{}
+		ev.ctx.Rec = rec
+		out, err := expr.Run(p.prog, ev.env)
+		ev.ctx.Rec = nil
 		if err != nil {
-			return nil, fmt.Errorf("rule %s, %s condition on host %s: %v", r.ID, level, h.Name, err)
+			return nil, Check{Rule: r.ID, Host: h.Name, Status: "ruled-out",
+					Reason: "the " + level + " condition could not be evaluated: " + err.Error()},
+				fmt.Errorf("rule %s, %s condition on host %s: %v", r.ID, level, h.Name, err)
 		}
 		if ok, _ := out.(bool); !ok {
+			weakest, weakestLevel = rec, level
 			continue
 		}
-		f := &Finding{
-			Rule: r.ID, Host: h.Name, Title: r.Title, Severity: r.Severity, Confidence: level,
-			Summary: r.Summary, Explanation: r.Explanation, Remediation: r.Remediation,
-			References: append([]string{}, r.References...), Evidence: rec.Items(), Missing: []Missing{},
-			Flows: rec.flows,
-		}
-		if f.Evidence == nil {
-			f.Evidence = []Evidence{}
-		}
-		for _, in := range r.Inputs {
-			if !hasKind(h, in.Kind) {
-				f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: in.Collect})
-			}
-		}
-		return f, nil
+		f := r.finding(h, level, rec)
+		return f, Check{Rule: r.ID, Host: h.Name, Status: "matched", Reason: "matched at " + level}, nil
 	}
-	return nil, nil
+	return nil, r.notMatched(h, weakestLevel, weakest), nil
 }
 
-func hasKind(h *facts.Host, kind string) bool {
-	if kind == "iptables" {
-		return h.Has(artifact.KindIptables) || h.Has(artifact.KindNftables)
+// finding builds the finding of a rule that matched at level, from what
+// the matching condition read.
+func (r *Rule) finding(h *facts.Host, level string, rec *derive.Recorder) *Finding {
+	values := rec.Values()
+	f := &Finding{
+		Rule: r.ID, Host: h.Name, Title: r.Title, Severity: r.Severity, Confidence: level,
+		Summary: render(r.Summary, values, h), Explanation: r.Explanation, Remediation: r.Remediation,
+		References: append([]string{}, r.References...), Evidence: r.evidence(rec), Missing: []Missing{},
 	}
-	return h.Has(artifact.Kind(kind))
+	for _, fl := range rec.Flows() {
+		f.Flows = append(f.Flows, fl.Flow.Evidence(fl.Artifact))
+	}
+	for _, in := range r.inputs() {
+		if !derive.HasKind(h, in.Kind) {
+			f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: render(in.Collect, values, h)})
+		}
+	}
+	return f
+}
+
+// evidence turns what a condition read into evidence: one item per line or
+// frame (notes merged), the decisive functions' items first.
+func (r *Rule) evidence(rec *derive.Recorder) []Evidence {
+	out := []Evidence{}
+	index := map[string]int{}
+	for _, it := range rec.Items() {
+		key := fmt.Sprintf("%s\x00%d\x00%d", it.Ref.Artifact, it.Ref.Line, it.Frame)
+		decisive := contains(r.Decisive, it.Func)
+		if i, ok := index[key]; ok {
+			e := &out[i]
+			if it.Note != "" && !strings.Contains(e.Note, it.Note) {
+				if e.Note != "" {
+					e.Note += "; "
+				}
+				e.Note += it.Note
+			}
+			e.Decisive = e.Decisive || decisive
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, Evidence{Artifact: it.Ref.Artifact, Line: it.Ref.Line, EndLine: it.Ref.EndLine,
+			Frame: it.Frame, Time: it.Time, Text: it.Ref.Text, Note: it.Note, Decisive: decisive})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Decisive && !out[j].Decisive })
+	return out
+}
+
+// notMatched is the check of a rule that did not match: not-run when an
+// input it requires is missing, else ruled-out, with what its weakest
+// condition read.
+func (r *Rule) notMatched(h *facts.Host, level string, rec *derive.Recorder) Check {
+	chk := Check{Rule: r.ID, Host: h.Name, Status: "ruled-out"}
+	var required, all []string
+	anyPresent := false
+	for _, in := range r.inputs() {
+		present := derive.HasKind(h, in.Kind)
+		anyPresent = anyPresent || present
+		if !present {
+			all = append(all, in.Kind)
+			if in.Required {
+				required = append(required, in.Kind)
+			}
+		}
+	}
+	switch {
+	case len(required) > 0:
+		chk.Status, chk.Missing = "not-run", required
+		chk.Reason = "needs " + strings.Join(required, " and ") + ", which was not collected"
+		return chk
+	case !anyPresent && len(all) > 0:
+		chk.Status, chk.Missing = "not-run", all
+		chk.Reason = "none of its inputs (" + strings.Join(all, ", ") + ") was collected"
+		return chk
+	}
+	chk.Missing = all
+	var read []string
+	if rec != nil {
+		for _, it := range rec.Items() {
+			if len(read) == 3 {
+				read = append(read, "...")
+				break
+			}
+			t := it.Note
+			if t == "" {
+				t = strings.TrimSpace(it.Ref.Text)
+			}
+			if t != "" && !contains(read, t) {
+				read = append(read, t)
+			}
+		}
+	}
+	if len(read) == 0 {
+		chk.Reason = "its " + level + " condition found nothing it looks for"
+	} else {
+		chk.Reason = "its " + level + " condition is false; it read: " + strings.Join(read, "; ")
+	}
+	return chk
+}
+
+// inputs is the rule's declared inputs plus every kind the functions its
+// conditions call read, in that order; a kind a rule does not declare gets
+// the kind's default collect command.
+func (r *Rule) inputs() []Input {
+	out := append([]Input(nil), r.Inputs...)
+	seen := map[string]bool{}
+	for _, in := range out {
+		seen[in.Kind] = true
+	}
+	if seen[string(artifact.KindNftables)] {
+		seen[string(artifact.KindIptables)] = true
+	}
+	names := make([]string, 0, len(r.calls))
+	for n := range r.calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f, _ := derive.LookupFunc(n)
+		for _, k := range f.Reads {
+			if seen[string(k)] {
+				continue
+			}
+			seen[string(k)] = true
+			d := defaultInputs[k]
+			out = append(out, Input{Kind: string(k), Why: d.why, Collect: d.collect})
+		}
+	}
+	return out
+}
+
+// defaultInputs says how to collect each kind, for inputs a rule reads
+// through its functions without declaring them.
+var defaultInputs = map[artifact.Kind]struct{ why, collect string }{
+	artifact.KindSysctl:     {"kernel settings", "sysctl -a"},
+	artifact.KindCounters:   {"kernel counters, twice, to see what moves now", "cat /proc/net/netstat /proc/net/snmp; sleep 10; cat /proc/net/netstat /proc/net/snmp"},
+	artifact.KindIptables:   {"the packet filter and NAT rules", "iptables-save"},
+	artifact.KindIPVS:       {"IPVS services, real servers and timeouts", "ipvsadm -Ln; ipvsadm -Ln --timeout"},
+	artifact.KindSockets:    {"sockets with timers and queues", "ss -tanpoi"},
+	artifact.KindAddresses:  {"addresses on every interface", "ip addr"},
+	artifact.KindRoutes:     {"routing tables and rules", "ip route show table all; ip rule"},
+	artifact.KindConntrack:  {"conntrack statistics", "conntrack -S"},
+	artifact.KindLog:        {"the kernel and daemon logs", "journalctl -k --since -1h; journalctl -u keepalived --since -1h"},
+	artifact.KindKeepalived: {"the keepalived configuration", "cat /etc/keepalived/keepalived.conf"},
+	artifact.KindSystem:     {"the kernel version", "uname -a"},
+	artifact.KindProcesses:  {"the process list", "ps auxww"},
+	artifact.KindPcap:       {"a capture of the traffic", "tcpdump -i any -s 128 -w /tmp/nettriage.pcap"},
+}
+
+// render fills {{name}} references in rule text with the values the
+// matching condition measured; a value that was not measured reads "not
+// collected", never a guess.
+func render(text string, values map[string]string, h *facts.Host) string {
+	if !strings.Contains(text, "{{") {
+		return text
+	}
+	return templateRef.ReplaceAllStringFunc(text, func(m string) string {
+		name := templateRef.FindStringSubmatch(m)[1]
+		switch name {
+		case "host":
+			return hostName(h.Name)
+		case "namespace":
+			if _, ns, ok := strings.Cut(h.Name, "/"); ok {
+				return ns
+			}
+			return "not collected"
+		}
+		if v, ok := values[name]; ok {
+			return v
+		}
+		return "not collected"
+	})
+}
+
+func hostName(name string) string {
+	host, _, _ := strings.Cut(name, "/")
+	return host
 }
 
 // linkExplanations sets explained_by on a finding when a rule it names as

@@ -2,120 +2,242 @@ package engine
 
 import (
 	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/nettriage/nettriage/analyzer/derive"
 )
 
-// Env is the vocabulary of rule conditions. Every function reads facts of the
-// host under evaluation and records the lines it read, so that a matching
-// condition carries its own evidence. Functions return nil (or 0 for counts)
-// when the artifact they need was not collected; `has(kind)` tells the two
-// apart and `??` supplies a default.
-//
-// The functions are documented in docs/RULES.md.
-type Env struct {
-	Params map[string]float64 `expr:"params"`
+// The vocabulary of conditions is declared in analyzer/derive, next to the
+// measurements. The engine builds the expression environment from it: the
+// rule's parameters as `params`, and every vocabulary function.
 
-	// Collection.
-	Has func(kind string) bool `expr:"has"`
-
-	// Settings and system.
-	Sysctl       func(key string) any       `expr:"sysctl"`
-	SysctlAbsent func(key string) bool      `expr:"sysctl_absent"`
-	KernelBefore func(major, minor int) any `expr:"kernel_before"`
-	Counter      func(name string) any      `expr:"counter"`
-	Moved        func(name string) any      `expr:"moved"`
-	Rising       func(name string) any      `expr:"rising"`
-	Snapshots    func() int                 `expr:"snapshots"`
-	Running      func(name string) int      `expr:"running"`
-
-	// Packet filter and NAT.
-	NatRules           func() int `expr:"nat_rules"`
-	ServiceNatRules    func() int `expr:"service_nat_rules"`
-	InvalidDropRules   func() any `expr:"invalid_drop_rules"`
-	LocalOnlyNodePorts func() int `expr:"local_only_nodeports"`
-
-	// Conntrack.
-	ConntrackWindowLogs      func() int `expr:"conntrack_window_logs"`
-	UnnatedNodePortConntrack func() int `expr:"unnated_nodeport_conntrack"`
-
-	// IPVS and keepalived.
-	IPVSServices      func() int                    `expr:"ipvs_services"`
-	IPVSEmptyServices func() int                    `expr:"ipvs_empty_services"`
-	IPVSTCPTimeout    func() any                    `expr:"ipvs_tcp_timeout"`
-	IPVSDeleteBursts  func(window, min float64) int `expr:"ipvs_delete_bursts"`
-	IPVSReadded       func() int                    `expr:"ipvs_readded"`
-	KeepalivedVIPs    func() int                    `expr:"keepalived_vips"`
-	KeepalivedStrict  func(maxRetry float64) int    `expr:"keepalived_strict_checks"`
-	KeepalivedFlaps   func(maxDown float64) int     `expr:"keepalived_flaps"`
-
-	// Generic accessors for catalog rules.
-	Events             func(kind string) int      `expr:"events"`
-	ConntrackStatDelta func(field string) float64 `expr:"conntrack_delta"`
-	ConntrackStatTotal func(field string) float64 `expr:"conntrack_total"`
-	SocketsInState     func(state string) int     `expr:"sockets_in_state"`
-	ListenQueueFull    func() int                 `expr:"listen_queue_full"`
-	KeepalivedProblems func(contains string) int  `expr:"keepalived_problems"`
-	InvalidSchedulers  func() int                 `expr:"invalid_schedulers"`
-	WeightZeroBusy     func() int                 `expr:"weight0_busy_reals"`
-	IPVSNoReals        func() int                 `expr:"ipvs_no_real_servers"`
-
-	SysctlMatching func(pattern string) []float64      `expr:"sysctl_matching"`
-	SysctlField    func(key string, n int) any         `expr:"sysctl_field"`
-	LoopbackVIPs   func() int                          `expr:"loopback_vips"`
-	QueuedSockets  func(netid string, min float64) int `expr:"queued_sockets"`
-	SocketDrops    func() int                          `expr:"socket_drops"`
-
-	// Packet captures (measurements of analyzer/pcap; see docs/RULES.md).
-	PcapPAWSSyns      func(maxAge, minRetrans float64) int                        `expr:"pcap_paws_syns"`
-	PcapUnnatedTwins  func() int                                                  `expr:"pcap_unnated_twins"`
-	PcapTwinsBehind   func() int                                                  `expr:"pcap_unnated_twins_behind_only"`
-	PcapIdleResets    func(minGap float64) int                                    `expr:"pcap_idle_resets"`
-	PcapHungRequests  func(minWait float64, protocols string, lo, hi float64) int `expr:"pcap_hung_requests"`
-	PcapStallBursts   func(window, minFlows float64) int                          `expr:"pcap_stall_bursts"`
-	PcapStallsNearLog func(window, minFlows, near float64) int                    `expr:"pcap_stall_bursts_near_ipvs_changes"`
-	PcapZeroWindows   func(minSeconds float64) int                                `expr:"pcap_zero_window_stalls"`
-
-	// Across hosts (meaningful in rules with scope: cluster).
-	SharedVIPs        func() int `expr:"shared_vips"`
-	ConcurrentMasters func() int `expr:"concurrent_masters"`
-
-	// Sockets and logs.
-	IdleIPVSSockets      func(fraction, defaultTimeout float64) int `expr:"idle_ipvs_sockets"`
-	ExpiredIPVSSockets   func(defaultTimeout float64) int           `expr:"expired_ipvs_sockets"`
-	HungSockets          func(minIdle float64) int                  `expr:"hung_sockets"`
-	UnreadLocalRequests  func() int                                 `expr:"unread_local_requests"`
-	NodePortProxySockets func() int                                 `expr:"nodeport_proxy_sockets"`
-	UnnatedNodePortLogs  func() int                                 `expr:"unnated_nodeport_logs"`
-}
+// typeEnv is the environment conditions are type-checked against: each
+// function bound to an empty context, which is never called.
+var typeEnv = sync.OnceValue(func() map[string]any {
+	env := derive.Bind(&derive.Ctx{})
+	env["params"] = map[string]float64{}
+	return env
+})
 
 type program struct {
 	level string
 	prog  *vm.Program
 }
 
-// compile checks every condition against Env's vocabulary, so a typo in a
-// rule is reported at load time with its file and line.
+// call is one vocabulary call a condition makes, with the position of the
+// call in the rule file.
+type call struct {
+	fn   *derive.Func
+	line int
+}
+
+// compile type-checks every condition against the vocabulary and checks
+// the literals it passes, so a typo in a rule is reported when it loads,
+// at its file and line. Problems that cannot stop a rule from working are
+// recorded as warnings on the rule.
 func (r *Rule) compile() error {
 	r.compiled = map[string]*program{}
+	r.calls = map[string]bool{}
+	usedParams := map[string]bool{}
 	for _, level := range Confidences {
 		src, ok := r.Conditions[level]
 		if !ok {
 			continue
 		}
-		p, err := expr.Compile(src, expr.Env(Env{}), expr.AsBool())
+		base := r.condLines[level]
+		at := func(loc file.Location) int { return base + lineOf(src, loc.From) - 1 }
+		tree, err := parser.Parse(src)
 		if err != nil {
-			line := r.condLines[level]
-			if fe, ok := err.(*file.Error); ok {
-				line += fe.Line - 1
-				return &LoadError{File: r.File, Line: line,
-					Msg: fmt.Sprintf("rule %s, %s condition: %s", r.ID, level, fe.Message)}
+			return r.exprError(level, base, err)
+		}
+		var problems []*LoadError
+		walk(tree.Node, func(n ast.Node) {
+			switch n := n.(type) {
+			case *ast.CallNode:
+				id, ok := n.Callee.(*ast.IdentifierNode)
+				if !ok {
+					return
+				}
+				f, ok := derive.LookupFunc(id.Value)
+				if !ok {
+					if !builtinFunc(id.Value) {
+						problems = append(problems, r.errAt(at(n.Location()), "rule %s, %s condition: unknown function %s()%s",
+							r.ID, level, id.Value, derive.Suggest(id.Value, funcNames())))
+					}
+					return
+				}
+				r.calls[f.Name] = true
+				for i, a := range n.Arguments {
+					if i >= len(f.Args) {
+						break
+					}
+					lit, ok := a.(*ast.StringNode)
+					if !ok {
+						continue
+					}
+					errMsg, warn := derive.CheckArg(f.Args[i].Kind, lit.Value)
+					if errMsg != "" {
+						problems = append(problems, r.errAt(at(a.Location()), "rule %s, %s condition: %s(): %s", r.ID, level, f.Name, errMsg))
+					} else if warn != "" {
+						r.Warnings = append(r.Warnings, r.warnAt(at(a.Location()), "rule %s, %s condition: %s(): %s", r.ID, level, f.Name, warn))
+					}
+				}
+			case *ast.MemberNode:
+				id, ok := n.Node.(*ast.IdentifierNode)
+				prop, ok2 := n.Property.(*ast.StringNode)
+				if !ok || !ok2 || id.Value != "params" {
+					return
+				}
+				usedParams[prop.Value] = true
+				if _, declared := r.Params[prop.Value]; !declared {
+					problems = append(problems, r.errAt(at(n.Location()), "rule %s, %s condition: params.%s is not declared under params%s",
+						r.ID, level, prop.Value, derive.Suggest(prop.Value, paramNames(r))))
+				}
 			}
-			return &LoadError{File: r.File, Line: line, Msg: fmt.Sprintf("rule %s, %s condition: %v", r.ID, level, err)}
+		})
+		if len(problems) > 0 {
+			return problems[0]
+		}
+		p, err := expr.Compile(src, expr.Env(typeEnv()), expr.AsBool())
+		if err != nil {
+			return r.exprError(level, base, err)
 		}
 		r.compiled[level] = &program{level: level, prog: p}
 	}
+	for _, name := range paramNames(r) {
+		if !usedParams[name] {
+			r.Warnings = append(r.Warnings, r.warnAt(r.keyLines["params"], "rule %s: parameter %s is declared but no condition uses it", r.ID, name))
+		}
+	}
+	return r.checkReferences()
+}
+
+// exprError turns an expr error into a LoadError at the condition's line.
+func (r *Rule) exprError(level string, base int, err error) error {
+	if fe, ok := err.(*file.Error); ok {
+		msg := fe.Message
+		if m := unknownName.FindStringSubmatch(msg); m != nil {
+			msg += derive.Suggest(m[1], funcNames())
+		}
+		return &LoadError{File: r.File, Line: base + max(fe.Line, 1) - 1,
+			Msg: fmt.Sprintf("rule %s, %s condition: %s", r.ID, level, msg)}
+	}
+	return &LoadError{File: r.File, Line: base, Msg: fmt.Sprintf("rule %s, %s condition: %v", r.ID, level, err)}
+}
+
+var unknownName = regexp.MustCompile(`unknown name ([A-Za-z_][A-Za-z0-9_]*)`)
+
+// checkReferences checks what rule text refers to: {{value}} names in the
+// summary and in collect commands, and the decisive functions.
+func (r *Rule) checkReferences() error {
+	values := map[string]bool{"host": true, "namespace": true}
+	for name := range r.calls {
+		f, _ := derive.LookupFunc(name)
+		for _, v := range f.Values {
+			values[v] = true
+		}
+	}
+	known := make([]string, 0, len(values))
+	for v := range values {
+		known = append(known, v)
+	}
+	sort.Strings(known)
+	check := func(key, text string) error {
+		for _, m := range templateRef.FindAllStringSubmatch(text, -1) {
+			if !values[m[1]] {
+				return r.errAt(r.keyLines[key], "rule %s: %s refers to {{%s}}, which no function the conditions call measures (known here: %s)%s",
+					r.ID, key, m[1], strings.Join(known, ", "), derive.Suggest(m[1], known))
+			}
+		}
+		return nil
+	}
+	if err := check("summary", r.Summary); err != nil {
+		return err
+	}
+	for _, in := range r.Inputs {
+		if err := check("inputs", in.Collect); err != nil {
+			return err
+		}
+	}
+	for _, d := range r.Decisive {
+		if _, ok := derive.LookupFunc(d); !ok {
+			return r.errAt(r.keyLines["decisive"], "rule %s: decisive names %s, which is not a vocabulary function%s", r.ID, d, derive.Suggest(d, funcNames()))
+		}
+		if !r.calls[d] {
+			return r.errAt(r.keyLines["decisive"], "rule %s: decisive names %s, which no condition calls", r.ID, d)
+		}
+	}
 	return nil
 }
+
+// templateRef is a reference to a measured value in rule text: {{nodeport}}.
+var templateRef = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+func (r *Rule) errAt(line int, format string, a ...any) *LoadError {
+	return &LoadError{File: r.File, Line: line, Msg: fmt.Sprintf(format, a...)}
+}
+
+func (r *Rule) warnAt(line int, format string, a ...any) *LoadError {
+	return &LoadError{File: r.File, Line: line, Msg: fmt.Sprintf(format, a...), Warning: true}
+}
+
+func paramNames(r *Rule) []string {
+	out := make([]string, 0, len(r.Params))
+	for k := range r.Params {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var funcNames = sync.OnceValue(func() []string {
+	var out []string
+	for _, f := range derive.Funcs() {
+		out = append(out, f.Name)
+	}
+	return out
+})
+
+// builtinFunc names expr's own functions, which conditions may use.
+func builtinFunc(name string) bool {
+	switch name {
+	case "any", "all", "none", "one", "filter", "map", "count", "len", "min", "max", "abs", "sum",
+		"mean", "median", "ceil", "floor", "round", "int", "float", "string", "lower", "upper",
+		"trim", "hasPrefix", "hasSuffix", "first", "last", "reduce", "sort", "findIndex", "find":
+		return true
+	}
+	return false
+}
+
+// lineOf is the 1-based line of the rune at offset from in src.
+func lineOf(src string, from int) int {
+	line, n := 1, 0
+	for _, r := range src {
+		if n == from {
+			break
+		}
+		if r == '\n' {
+			line++
+		}
+		n++
+	}
+	return line
+}
+
+// walk visits every node of an expression tree.
+func walk(n ast.Node, visit func(ast.Node)) {
+	ast.Walk(&n, visitor(visit))
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n *ast.Node) { v(*n) }

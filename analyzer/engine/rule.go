@@ -6,9 +6,13 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/nettriage/nettriage/analyzer/artifact"
+	"github.com/nettriage/nettriage/analyzer/derive"
 )
 
 // Confidence levels, strongest first. The order of this slice is the order
@@ -35,18 +39,32 @@ type Rule struct {
 	// (evaluated once over all hosts, for problems between nodes).
 	Scope      string            `yaml:"scope" json:"scope,omitempty"`
 	Conditions map[string]string `yaml:"conditions" json:"conditions"`
+	// Decisive names the vocabulary functions whose evidence proves the
+	// point; their items come first in a finding and are marked decisive.
+	Decisive []string `yaml:"decisive" json:"decisive,omitempty"`
 
-	File      string         `yaml:"-" json:"file"`
+	File string `yaml:"-" json:"file"`
+	// Warnings are problems that do not stop the rule from working (a
+	// parameter no condition uses), for `rules lint` and the playground.
+	Warnings  []*LoadError   `yaml:"-" json:"-"`
 	condLines map[string]int // YAML line of each condition, for error positions
+	keyLines  map[string]int // YAML line of each top-level key
+	calls     map[string]bool
 	compiled  map[string]*program
 }
 
 // Input is an artifact kind a rule reads. When it is missing on a host, a
 // finding lists it under "missing" with the command that collects it.
+//
+// Collect may refer to measured values as {{name}} ({{nodeport}}); a value
+// that was not measured renders as "not collected". A required input is one
+// without which the rule cannot run: its check says "not-run" when it is
+// missing and nothing matched.
 type Input struct {
-	Kind    string `yaml:"kind" json:"kind"`
-	Why     string `yaml:"why" json:"why"`
-	Collect string `yaml:"collect" json:"collect"`
+	Kind     string `yaml:"kind" json:"kind"`
+	Why      string `yaml:"why" json:"why"`
+	Collect  string `yaml:"collect" json:"collect"`
+	Required bool   `yaml:"required" json:"required,omitempty"`
 }
 
 // Param is a named threshold with its default and a sentence saying what it
@@ -65,18 +83,24 @@ func (p *Param) UnmarshalYAML(n *yaml.Node) error {
 	return n.Decode((*plain)(p))
 }
 
-// LoadError names the rule file and line a problem was found at.
+// LoadError names the rule file and line a problem was found at. A
+// warning does not stop the rule from loading.
 type LoadError struct {
-	File string
-	Line int
-	Msg  string
+	File    string
+	Line    int
+	Msg     string
+	Warning bool
 }
 
 func (e *LoadError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	w := ""
+	if e.Warning {
+		w = "warning: "
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s%s", e.File, e.Line, w, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s%s", e.File, w, e.Msg)
 }
 
 // ParseRule reads and compiles one rule file. Every problem is a *LoadError.
@@ -87,11 +111,15 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
 	}
 	var r Rule
-	if err := root.Decode(&r); err != nil {
-		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
+	// Unknown keys are typos (explaind_by) that would silently do nothing.
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	if err := strict.Decode(&r); err != nil {
+		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	r.File = file
 	r.condLines = conditionLines(&root)
+	r.keyLines = keyLines(&root)
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
@@ -103,22 +131,28 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 
 func (r *Rule) validate() error {
 	fail := func(format string, a ...any) error {
-		return &LoadError{File: r.File, Msg: fmt.Sprintf(format, a...)}
+		return &LoadError{File: r.File, Line: r.keyLines["id"], Msg: fmt.Sprintf(format, a...)}
+	}
+	failAt := func(key, format string, a ...any) error {
+		return &LoadError{File: r.File, Line: r.keyLines[key], Msg: fmt.Sprintf(format, a...)}
 	}
 	if r.ID == "" {
 		return fail("rule has no id")
+	}
+	if !ruleID.MatchString(r.ID) {
+		return fail("rule id %q is not lower-case words joined by hyphens", r.ID)
 	}
 	if r.Title == "" {
 		return fail("rule %s has no title", r.ID)
 	}
 	if !contains(Severities, r.Severity) {
-		return fail("rule %s: severity %q is not one of %s", r.ID, r.Severity, strings.Join(Severities, ", "))
+		return failAt("severity", "rule %s: severity %q is not one of %s%s", r.ID, r.Severity, strings.Join(Severities, ", "), derive.Suggest(r.Severity, Severities))
 	}
 	if r.Scope != "" && r.Scope != "host" && r.Scope != "cluster" {
-		return fail("rule %s: scope %q is not host or cluster", r.ID, r.Scope)
+		return failAt("scope", "rule %s: scope %q is not host or cluster", r.ID, r.Scope)
 	}
 	if len(r.Conditions) == 0 {
-		return fail("rule %s has no conditions", r.ID)
+		return failAt("conditions", "rule %s has no conditions", r.ID)
 	}
 	for level := range r.Conditions {
 		if !contains(Confidences, level) {
@@ -126,12 +160,42 @@ func (r *Rule) validate() error {
 				Msg: fmt.Sprintf("condition level %q is not one of %s", level, strings.Join(Confidences, ", "))}
 		}
 	}
+	kinds := make([]string, len(artifact.Kinds))
+	for i, k := range artifact.Kinds {
+		kinds[i] = string(k)
+	}
 	for _, in := range r.Inputs {
 		if in.Kind == "" {
-			return fail("rule %s: an input has no kind", r.ID)
+			return failAt("inputs", "rule %s: an input has no kind", r.ID)
+		}
+		if !contains(kinds, in.Kind) {
+			return failAt("inputs", "rule %s: input kind %q is not an artifact kind%s", r.ID, in.Kind, derive.Suggest(in.Kind, kinds))
+		}
+	}
+	for _, id := range r.ExplainedBy {
+		if !ruleID.MatchString(id) {
+			return failAt("explained_by", "rule %s: explained_by %q is not a rule id", r.ID, id)
 		}
 	}
 	return nil
+}
+
+var ruleID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// keyLines finds the line of each top-level key.
+func keyLines(root *yaml.Node) map[string]int {
+	lines := map[string]int{}
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		return lines
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		lines[doc.Content[i].Value] = doc.Content[i].Line
+	}
+	return lines
 }
 
 // ParamValues returns the defaults, overridden by any values given.
@@ -251,6 +315,35 @@ func LoadFS(fsys fs.FS) ([]*Rule, []error) {
 		rules = append(rules, r)
 	}
 	return rules, errs
+}
+
+// CheckExplainedBy drops the rules whose explained_by names a rule that is
+// not in the set, and returns one error for each, at its line: a typo there
+// would silently never link two findings.
+func CheckExplainedBy(rules []*Rule) ([]*Rule, []error) {
+	ids := map[string]bool{}
+	var all []string
+	for _, r := range rules {
+		if !ids[r.ID] {
+			all = append(all, r.ID)
+		}
+		ids[r.ID] = true
+	}
+	var kept []*Rule
+	var errs []error
+	for _, r := range rules {
+		ok := true
+		for _, id := range r.ExplainedBy {
+			if !ids[id] {
+				errs = append(errs, r.errAt(r.keyLines["explained_by"], "rule %s: explained_by names %q, which is not a rule%s", r.ID, id, derive.Suggest(id, all)))
+				ok = false
+			}
+		}
+		if ok {
+			kept = append(kept, r)
+		}
+	}
+	return kept, errs
 }
 
 func contains(list []string, s string) bool {

@@ -55,6 +55,9 @@ type Host struct {
 type CounterSnapshot struct {
 	*counters.Snapshot
 	Artifact string
+	// Time is when the snapshot was taken, when something says so: a
+	// timestamp line before it (`date` in a transcript); zero otherwise.
+	Time time.Time
 }
 
 // Has reports whether an artifact of the kind was collected for this host.
@@ -125,6 +128,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 		sort.SliceStable(h.Counters, func(i, j int) bool {
 			return naturalLess(h.Counters[i].Artifact, h.Counters[j].Artifact)
 		})
+		firstNstatRunIsTotal(h.Counters)
 		out = append(out, h)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -147,7 +151,7 @@ func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
 			if delta && s.Form == "nstat" {
 				s.Delta = true
 			}
-			h.Counters = append(h.Counters, &CounterSnapshot{Snapshot: s, Artifact: a.Name})
+			h.Counters = append(h.Counters, &CounterSnapshot{Snapshot: s, Artifact: a.Name, Time: labelTime(s.Label, opt)})
 		}
 	case artifact.KindIptables, artifact.KindNftables:
 		var rs *iptables.Ruleset
@@ -213,9 +217,59 @@ func (h *Host) mergeSysctl(t *sysctl.Table) {
 	}
 }
 
+// firstNstatRunIsTotal undoes the increments reading of the first nstat
+// run (without -a) of a host. nstat prints increments only relative to its
+// history file; with none (a fresh shell, a sosreport) it prints totals
+// since boot. A second run is evident only from a later one, so the first
+// run counts as totals and the later ones as increments since the run
+// before them.
+func firstNstatRunIsTotal(snaps []*CounterSnapshot) {
+	for _, s := range snaps {
+		if s.Delta {
+			s.Delta = false
+			return
+		}
+	}
+}
+
+// labelTime reads the time of a snapshot from the timestamp line before it
+// (`date`, `date -Is`, an epoch); zero when there is none or it does not
+// parse. A label without a zone is read in the syslog zone.
+func labelTime(label string, opt Options) time.Time {
+	label = strings.TrimSpace(label)
+	if label == "" || strings.HasPrefix(label, "#") {
+		return time.Time{}
+	}
+	loc := opt.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if epochLabel.MatchString(label) {
+		f, _ := strconv.ParseFloat(label, 64)
+		return time.Unix(int64(f), int64((f-float64(int64(f)))*1e9)).UTC()
+	}
+	for _, layout := range labelLayouts {
+		if t, err := time.ParseInLocation(layout, label, loc); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+var epochLabel = regexp.MustCompile(`^[0-9]{9,10}(\.[0-9]+)?$`)
+
+// labelLayouts are the timestamp lines people put between snapshots: the
+// output of date (C locale), date -R, date -Is, date -u +%FT%TZ and a plain
+// "2006-01-02 15:04:05".
+var labelLayouts = []string{
+	"Mon Jan _2 15:04:05 MST 2006", "Mon Jan _2 15:04:05 2006", "Mon _2 Jan 2006 15:04:05 MST",
+	time.RFC1123Z, time.RFC1123, time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05",
+	"2006-01-02 15:04:05", "2006-01-02 15:04:05 MST", "2006-01-02 15:04:05 -0700",
+}
+
 // isDeltaNstat tells whether a command printed nstat increments rather than
 // absolute values: nstat without -a/--ignore-history prints what changed
-// since its last run.
+// since its last run (when it has one: see firstNstatRunIsTotal).
 func isDeltaNstat(cmd string) bool {
 	fields := splitCommand(cmd)
 	if len(fields) == 0 || fields[0] != "nstat" {

@@ -1,4 +1,4 @@
-package engine
+package derive
 
 import (
 	"fmt"
@@ -7,19 +7,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nettriage/nettriage/analyzer/facts"
+	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/pcap"
 )
 
-// Capture accessors. Each counts the measurements of the host's captures
-// that pass the rule's thresholds, and records their packets (frame,
-// time, one-line summary) and flows as evidence.
+// Capture measurements. Each counts the measurements of the host's
+// captures (made by analyzer/pcap) that pass the rule's thresholds, and
+// records their packets (frame, time, one-line summary) and flows.
 
 // captureRecorder records packets and flows of one capture.
 type captureRecorder struct {
-	rec *Recorder
-	c   *pcap.Capture
+	call Call
+	c    *pcap.Capture
 }
 
 func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
@@ -33,17 +33,11 @@ func (cr captureRecorder) frame(flowID, frame int, t time.Time, note string) {
 			}
 		}
 	}
-	e := Evidence{Artifact: cr.c.Artifact, Frame: frame, Text: text, Note: note}
-	if !t.IsZero() {
-		e.Time = t.UTC().Format(time.RFC3339Nano)
-	}
-	cr.rec.Add(e)
+	cr.call.Frame(cr.c.Artifact, frame, text, t, note)
 }
 
 func (cr captureRecorder) flow(id int) {
-	if f := cr.c.Flow(id); f != nil {
-		cr.rec.AddFlow(f.Evidence(cr.c.Artifact))
-	}
+	cr.call.Flow(cr.c.Artifact, cr.c.Flow(id))
 }
 
 // frameTime returns the time of a frame of a retained flow, if known.
@@ -59,26 +53,26 @@ func frameTime(c *pcap.Capture, flowID, frame int) time.Time {
 }
 
 // countCaptures applies count to every capture of the host and sums.
-func countCaptures(h *facts.Host, rec *Recorder, count func(captureRecorder) int) int {
+func countCaptures(c Call, count func(captureRecorder) int) int {
 	n := 0
-	for _, c := range h.Captures {
-		n += count(captureRecorder{rec: rec, c: c})
+	for _, cp := range c.Host().Captures {
+		n += count(captureRecorder{call: c, c: cp})
 	}
 	return n
 }
 
 // countEach counts, over the host's captures, the measurements keep
-// accepts, and records the first maxEvidencePerCall of them as evidence.
-func countEach[T any](h *facts.Host, rec *Recorder, items func(*pcap.Capture) []T,
+// accepts, and records the first MaxEvidencePerCall of them as evidence.
+func countEach[T any](call Call, items func(*pcap.Capture) []T,
 	keep func(*pcap.Capture, T) bool, record func(captureRecorder, T)) int {
 	n := 0
-	for _, c := range h.Captures {
+	for _, c := range call.Host().Captures {
 		for _, it := range items(c) {
 			if !keep(c, it) {
 				continue
 			}
-			if n < maxEvidencePerCall {
-				record(captureRecorder{rec: rec, c: c}, it)
+			if n < MaxEvidencePerCall {
+				record(captureRecorder{call: call, c: c}, it)
 			}
 			n++
 		}
@@ -90,11 +84,11 @@ func countEach[T any](h *facts.Host, rec *Recorder, items func(*pcap.Capture) []
 // one the same client address used in a connection to the same server that
 // closed less than maxAge seconds before, from client addresses that do get
 // other connections answered.
-func pawsSYNs(h *facts.Host, rec *Recorder, maxAge, minRetrans float64) int {
+func pawsSYNs(call Call, maxAge, minRetrans float64) int {
 	answered := func(c *pcap.Capture, u pcap.UnansweredSYN) int {
 		return c.Answered[pcap.SourcePair{Client: u.Client.Addr(), Server: u.Server.Addr()}]
 	}
-	return countEach(h, rec, func(c *pcap.Capture) []pcap.UnansweredSYN { return c.UnansweredSYNs },
+	return countEach(call, func(c *pcap.Capture) []pcap.UnansweredSYN { return c.UnansweredSYNs },
 		func(c *pcap.Capture, u pcap.UnansweredSYN) bool {
 			return u.Regressed && u.TSAge <= maxAge && float64(u.Retrans) >= minRetrans && answered(c, u) > 0
 		},
@@ -109,8 +103,8 @@ func pawsSYNs(h *facts.Host, rec *Recorder, maxAge, minRetrans float64) int {
 // their flow's peer while continuing its sequence space, followed by a
 // RST. behindOnly restricts the count to twins that were only behind the
 // window (which kernels 6.1 and later no longer mark INVALID).
-func unnatedTwins(h *facts.Host, rec *Recorder, behindOnly bool) int {
-	return countEach(h, rec, func(c *pcap.Capture) []pcap.Twin { return c.Twins },
+func unnatedTwins(call Call, behindOnly bool) int {
+	return countEach(call, func(c *pcap.Capture) []pcap.Twin { return c.Twins },
 		func(_ *pcap.Capture, tw pcap.Twin) bool {
 			return len(tw.RSTFrames) > 0 && !(behindOnly && (tw.Ahead > 0 || tw.Behind == 0))
 		},
@@ -151,8 +145,8 @@ func unnatedTwins(h *facts.Host, rec *Recorder, behindOnly bool) int {
 
 // idleResets counts flows silent for at least minGap seconds whose next
 // packet drew a RST or went unanswered.
-func idleResets(h *facts.Host, rec *Recorder, minGap float64) int {
-	return countEach(h, rec, func(c *pcap.Capture) []pcap.Gap { return c.Gaps },
+func idleResets(call Call, minGap float64) int {
+	return countEach(call, func(c *pcap.Capture) []pcap.Gap { return c.Gaps },
 		func(_ *pcap.Capture, g pcap.Gap) bool {
 			return g.Seconds >= minGap && (g.Outcome == "reset" || g.Outcome == "unanswered")
 		},
@@ -178,12 +172,12 @@ func idleResets(h *facts.Host, rec *Recorder, minGap float64) int {
 // answered while the client waited at least minWait seconds, for the named
 // protocols ("any", or a comma-separated list such as "AMQP,TLS") and
 // server ports in [lo, hi].
-func hungRequests(h *facts.Host, rec *Recorder, minWait float64, protocols string, lo, hi float64) int {
+func hungRequests(call Call, minWait float64, protocols string, lo, hi float64) int {
 	want := map[string]bool{}
 	for _, p := range strings.Split(protocols, ",") {
 		want[strings.ToLower(strings.TrimSpace(p))] = true
 	}
-	return countEach(h, rec, func(c *pcap.Capture) []pcap.Hang { return c.Hangs },
+	return countEach(call, func(c *pcap.Capture) []pcap.Hang { return c.Hangs },
 		func(_ *pcap.Capture, hg pcap.Hang) bool {
 			port := float64(hg.Server.Port())
 			return hg.Wait >= minWait && port >= lo && port <= hi && (want["any"] || want[strings.ToLower(hg.Protocol)])
@@ -204,7 +198,8 @@ func hungRequests(h *facts.Host, rec *Recorder, minWait float64, protocols strin
 // within window seconds of each other. SYNs explained by a timestamp
 // regression (PAWS) are left out. With near > 0, only bursts within near
 // seconds of an IPVS service change in the host's logs are counted.
-func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) int {
+func stallBursts(call Call, window, minFlows, near float64) int {
+	h := call.Host()
 	var changes []*logs.Event
 	if near > 0 {
 		for _, l := range h.Logs {
@@ -218,7 +213,7 @@ func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) i
 			return 0
 		}
 	}
-	return countCaptures(h, rec, func(cr captureRecorder) int {
+	return countCaptures(call, func(cr captureRecorder) int {
 		byServer := map[netip.AddrPort][]pcap.Stall{}
 		for _, s := range cr.c.Stalls {
 			if !s.PAWS {
@@ -245,12 +240,12 @@ func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) i
 					i++
 					continue
 				}
-				if n < maxEvidencePerCall {
+				if n < MaxEvidencePerCall {
 					for k, e := range close {
 						if k == 3 {
 							break
 						}
-						cr.rec.RefAt(e.Src, "IPVS changed "+relative(e.Time.Sub(ss[i].Time))+" the connections stalled", e.Time)
+						cr.call.RefAt(e.Src, "IPVS changed "+relative(e.Time.Sub(ss[i].Time))+" the connections stalled", e.Time)
 					}
 					cr.frame(ss[i].Flow, ss[i].Frame, ss[i].Time, fmt.Sprintf("%d connections to %s stalled within %.1f s of each other (first: %s)",
 						len(flows), srv, ss[j-1].Time.Sub(ss[i].Time).Seconds(), ss[i].Kind))
@@ -268,8 +263,8 @@ func stallBursts(h *facts.Host, rec *Recorder, window, minFlows, near float64) i
 
 // zeroWindowStalls counts flows in which one side advertised a zero window
 // for at least minSeconds (to the end of the capture, or until it opened).
-func zeroWindowStalls(h *facts.Host, rec *Recorder, minSeconds float64) int {
-	return countCaptures(h, rec, func(cr captureRecorder) int {
+func zeroWindowStalls(call Call, minSeconds float64) int {
+	return countCaptures(call, func(cr captureRecorder) int {
 		n := 0
 		for _, f := range cr.c.Flows {
 			for _, sd := range [2]struct {
@@ -280,7 +275,7 @@ func zeroWindowStalls(h *facts.Host, rec *Recorder, minSeconds float64) int {
 				if sd.s.MaxZeroWin < minSeconds || sd.s.ZeroWinFrame == 0 {
 					continue
 				}
-				if n < maxEvidencePerCall {
+				if n < MaxEvidencePerCall {
 					until := "then opened it again"
 					if sd.s.ZeroWinUntil {
 						until = "still zero when the capture ends"
@@ -326,3 +321,75 @@ func bytesString(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+var _ = declare(Func{
+	Name: "pcap_paws_syns", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"max_age", ArgSeconds}, {"min_retrans", ArgCount}},
+	Returns: "count; 0 when no capture was read",
+	Doc:     "unanswered SYNs retransmitted at least `min_retrans` times whose TSval is below the same client address's connection to that server that closed less than `max_age` seconds before, from client addresses whose other SYNs to it were answered",
+	Bind:    func(c Call) any { return func(age, re float64) int { return pawsSYNs(c, age, re) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_unnated_twins", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Returns: "count",
+	Doc:     "segments that arrived from (or went to) an address that is not the flow's peer while carrying its ports and continuing its sequence space, or copies (`tcpdump -i any`) that kept their untranslated address, followed by a RST",
+	Bind:    func(c Call) any { return func() int { return unnatedTwins(c, false) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_unnated_twins_behind_only", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Returns: "count",
+	Doc:     "those twins that were only behind the window (no longer INVALID on Linux 6.1+)",
+	Bind:    func(c Call) any { return func() int { return unnatedTwins(c, true) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_idle_resets", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"min_gap", ArgSeconds}},
+	Returns: "count",
+	Doc:     "flows silent for at least `min_gap` seconds whose next packet was answered by a RST or went unanswered",
+	Bind:    func(c Call) any { return func(gap float64) int { return idleResets(c, gap) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_hung_requests", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"min_wait", ArgSeconds}, {"protocols", ArgProtocols}, {"lo", ArgPort}, {"hi", ArgPort}},
+	Returns: "count",
+	Doc:     "requests the server acknowledged and never answered while the client waited at least `min_wait` seconds to the end of the capture; `protocols` is `\"any\"` or a list such as `\"AMQP,TLS,PostgreSQL,HTTP/2\"`; server port in `[lo, hi]`",
+	Bind: func(c Call) any {
+		return func(w float64, protos string, lo, hi float64) int { return hungRequests(c, w, protos, lo, hi) }
+	},
+})
+
+var _ = declare(Func{
+	Name: "pcap_stall_bursts", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"window", ArgSeconds}, {"min_flows", ArgCount}},
+	Returns: "count",
+	Doc:     "groups of at least `min_flows` connections to one server address and port that stalled (unanswered retransmissions or SYNs) within `window` seconds; SYNs explained by PAWS are left out",
+	Bind:    func(c Call) any { return func(w, m float64) int { return stallBursts(c, w, m, 0) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_stall_bursts_near_ipvs_changes", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap, artifact.KindLog},
+	Args:    []Arg{{"window", ArgSeconds}, {"min_flows", ArgCount}, {"slack", ArgSeconds}},
+	Returns: "count",
+	Doc:     "those bursts within `slack` seconds of an IPVS service change (or keepalived removing a real server) in the host's logs",
+	Bind:    func(c Call) any { return func(w, m, near float64) int { return stallBursts(c, w, m, near) } },
+})
+
+var _ = declare(Func{
+	Name: "pcap_zero_window_stalls", Section: "Captures",
+	Reads:   []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"min_seconds", ArgSeconds}},
+	Returns: "count",
+	Doc:     "flow sides that advertised a zero window for at least `min_seconds`",
+	Bind:    func(c Call) any { return func(m float64) int { return zeroWindowStalls(c, m) } },
+})
