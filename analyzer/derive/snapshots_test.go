@@ -8,8 +8,8 @@ import (
 // instant: one snapshot, so drop totals since boot never read as rising.
 func TestSosreportFormsAreOneSnapshot(t *testing.T) {
 	h := host(t, map[string]string{
-		"sosreport-a/proc/net/netstat": "TcpExt: IPReversePathFilter ListenDrops\nTcpExt: 5000 7\n",
-		"sosreport-a/proc/net/snmp":    "Ip: Forwarding InAddrErrors\nIp: 1 900\n",
+		"sosreport-a/proc/net/netstat":                   "TcpExt: IPReversePathFilter ListenDrops\nTcpExt: 5000 7\n",
+		"sosreport-a/proc/net/snmp":                      "Ip: Forwarding InAddrErrors\nIp: 1 900\n",
 		"sosreport-a/sos_commands/networking/netstat_-s": "TcpExt:\n    7 SYNs to LISTEN sockets dropped\n",
 	})
 	if n := Snapshots(h); n != 1 {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"regexp"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
