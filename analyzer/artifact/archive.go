@@ -281,7 +281,38 @@ type meter struct {
 	r   io.Reader
 	x   *expander
 	c   *container
+	in  *counter // compressed bytes the decompressor has taken
 	err error
+}
+
+// counter counts the bytes read through it.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// errMemberBomb stops reading one member (see memberGuard).
+var errMemberBomb = errors.New("member expansion ratio exceeded")
+
+// memberGuard watches one member (or a single compressed file) as it is
+// read from the stream: past bombFloor, its bytes may not exceed bombRatio
+// times the compressed bytes taken while reading it. Checking as it goes
+// (rather than against the stream's whole compressed size) keeps a bomb
+// from being buffered much past bombFloor.
+func (m *meter) memberGuard() func(n int64) error {
+	in0 := m.in.n
+	return func(n int64) error {
+		if n > bombFloor && n > bombRatio*(m.in.n-in0) {
+			return errMemberBomb
+		}
+		return nil
+	}
 }
 
 func (m *meter) Read(p []byte) (int, error) {
@@ -319,13 +350,14 @@ func (x *expander) addCompressed(t *tree, name, p string, data []byte, f format,
 		}
 		data = data[:valid] // the decoder never sees a block header that was not checked
 	}
-	dr, err := decompressor(bytes.NewReader(data), f)
+	in := &counter{r: bytes.NewReader(data)}
+	dr, err := decompressor(in, f)
 	if err != nil {
 		x.errorf(name, "reading %s stream: %v", f, err)
 		return
 	}
 	c := &container{in: int64(len(data))}
-	m := &meter{r: dr, x: x, c: c}
+	m := &meter{r: dr, x: x, c: c, in: in}
 	br := bufio.NewReaderSize(m, 64<<10)
 	head, _ := br.Peek(512)
 	if isTarHeader(head) {
@@ -340,8 +372,11 @@ func (x *expander) addCompressed(t *tree, name, p string, data []byte, f format,
 		return
 	}
 	var warns []source.Warning
-	body, over, err := readCapped(br, 0, x.lim.MaxFileBytes)
+	body, over, err := readCapped(br, 0, x.lim.MaxFileBytes, m.memberGuard())
 	switch {
+	case err == errMemberBomb:
+		x.errorf(name, "expands to more than %d times its compressed size (past %d bytes): refused as a likely decompression bomb", bombRatio, bombFloor)
+		return
 	case m.err == errBomb:
 		x.bombError(name, c)
 		return
@@ -384,7 +419,10 @@ const maxPrealloc = 256 << 20
 // had more than limit bytes; data then holds the first limit. The buffer
 // starts at the hint (capped) and never grows past limit+1, so a member
 // that turns out to be too big costs at most about 1.5 times the limit.
-func readCapped(r io.Reader, hint, limit int64) (data []byte, over bool, err error) {
+//
+// guard, when set, is called with the length read so far after each read;
+// an error from it stops the reading and is returned.
+func readCapped(r io.Reader, hint, limit int64, guard func(int64) error) (data []byte, over bool, err error) {
 	limit = max(limit, 0)
 	buf := make([]byte, 0, min(max(hint, 0), limit, maxPrealloc)+512)
 	for {
@@ -402,6 +440,11 @@ func readCapped(r io.Reader, hint, limit int64) (data []byte, over bool, err err
 		if int64(len(buf)) > limit {
 			return buf[:limit], true, nil
 		}
+		if guard != nil {
+			if err := guard(int64(len(buf))); err != nil {
+				return buf, false, err
+			}
+		}
 		if e == io.EOF {
 			return buf, false, nil
 		}
@@ -415,7 +458,7 @@ func readCapped(r io.Reader, hint, limit int64) (data []byte, over bool, err err
 // and names that climb out of the archive.
 func safeMemberPath(name string) (string, bool) {
 	n := strings.ReplaceAll(name, "\\", "/")
-	if strings.HasPrefix(n, "/") || (len(n) >= 2 && n[1] == ':') || strings.ContainsRune(n, 0) {
+	if strings.HasPrefix(n, "/") || (len(n) >= 2 && n[1] == ':') {
 		return "", false
 	}
 	p := path.Clean(n)
@@ -428,6 +471,20 @@ func safeMemberPath(name string) (string, bool) {
 		}
 	}
 	return p, true
+}
+
+// memberPath checks a member's name and records why it is refused. Other
+// control characters (terminal escapes) are kept: names are shown escaped.
+func (x *expander) memberPath(archive, name string) (string, bool) {
+	if strings.IndexByte(name, 0) >= 0 {
+		x.errorf(archive+"!"+name, "member name contains a NUL byte; rejected")
+		return "", false
+	}
+	p, ok := safeMemberPath(name)
+	if !ok {
+		x.errorf(archive+"!"+name, "unsafe member name rejected (absolute or outside the archive)")
+	}
+	return p, ok
 }
 
 // countMember charges one member against MaxFiles.
@@ -477,9 +534,8 @@ func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int, c *c
 		if err := x.countMember(archive); err != nil {
 			return err
 		}
-		p, ok := safeMemberPath(hdr.Name)
+		p, ok := x.memberPath(archive, hdr.Name)
 		if !ok {
-			x.errorf(archive+"!"+hdr.Name, "unsafe member name rejected (absolute or outside the archive)")
 			continue
 		}
 		if !t.wants(p) {
@@ -499,6 +555,11 @@ func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int, c *c
 			x.errorf(name, "%smember of %d bytes exceeds the size limit of %d bytes per file; skipped (the rest of the archive is read)", sparse, size, x.lim.MaxFileBytes)
 			continue
 		}
+		if m != nil && c.out+size > c.limit() {
+			// Even skipping it would decompress past the stream's limit.
+			x.bombError(archive, c)
+			return errStop
+		}
 		if m == nil && c.out+size > c.limit() {
 			x.errorf(name, "%smember of %d bytes from an archive of %d bytes (more than %d times, over %d bytes): refused as a likely decompression bomb; skipped (the rest of the archive is read)",
 				sparse, size, c.in, bombRatio, c.limit())
@@ -508,9 +569,17 @@ func (x *expander) readTar(t *tree, archive string, r io.Reader, depth int, c *c
 			x.totalError(archive)
 			return errStop
 		}
-		data, _, err := readCapped(tr, size, size)
+		var guard func(int64) error
+		if m != nil {
+			guard = m.memberGuard()
+		}
+		data, _, err := readCapped(tr, size, size, guard)
 		if m != nil && m.err != nil {
 			return x.meterStop(archive, c, m)
+		}
+		if err == errMemberBomb {
+			x.errorf(name, "member expands to more than %d times its compressed size (past %d bytes): refused as a likely decompression bomb; skipped (the rest of the archive is read)", bombRatio, bombFloor)
+			continue
 		}
 		if err != nil {
 			x.errorf(name, "reading tar member: %v", err)
@@ -551,9 +620,8 @@ func (x *expander) readZip(t *tree, archive string, data []byte, depth int, c *c
 		if err := x.countMember(archive); err != nil {
 			return err
 		}
-		p, ok := safeMemberPath(zf.Name)
+		p, ok := x.memberPath(archive, zf.Name)
 		if !ok {
-			x.errorf(archive+"!"+zf.Name, "unsafe member name rejected (absolute or outside the archive)")
 			continue
 		}
 		if !t.wants(p) {
@@ -586,8 +654,13 @@ func (x *expander) readZip(t *tree, archive string, data []byte, depth int, c *c
 			continue
 		}
 		limit := min(x.lim.MaxFileBytes, memberLimit, c.limit()-c.out, x.totalLeft())
-		body, over, err := readCapped(rc, declared, limit)
+		body, over, err := readCapped(rc, declared, limit, nil)
 		rc.Close()
+		if errors.Is(err, zip.ErrFormat) && int64(len(body)) == declared {
+			// archive/zip stops at the declared size and says so.
+			x.errorf(name, "member inflates to more than the %d bytes its header declares; refused (the rest of the archive is read)", declared)
+			continue
+		}
 		if over {
 			switch limit {
 			case x.lim.MaxFileBytes:
