@@ -168,7 +168,7 @@ func SparseTar(gib int64) []byte {
 	copy(h[257:], "ustar  \x00")
 	octal(386, 12, real-512) // sparse map entry 0: offset, length
 	octal(398, 12, 512)
-	h[482] = 0 // no extension blocks
+	h[482] = 0           // no extension blocks
 	octal(483, 12, real) // real size
 	copy(h[148:156], "        ")
 	sum := 0
