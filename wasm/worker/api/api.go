@@ -3,7 +3,14 @@
 //	POST /v1/analyze  multipart "file" fields, or a raw body with ?name=;
 //	                  returns the nettriage.report/v1 JSON (or ?format=markdown|text)
 //	GET  /v1/rules    the built-in rules: id, title, severity, tags, params
-//	GET  /v1/health   liveness, version and the body limit
+//	GET  /v1/health   liveness, version, the body limit and memory in use
+//
+// POST /v1/analyze takes ?redact=1 (pseudonyms from a fresh secret) and a
+// multipart "redact_key" field (a key file's content, for pseudonyms that
+// stay the same across requests; implies redact). Every response of
+// /v1/analyze carries X-Nettriage-Memory-Bytes: the Go runtime's memory
+// (runtime.MemStats.Sys), which under js/wasm is the linear memory's high
+// water mark, for measuring the body limit (wasm/worker/test/measure.mjs).
 //
 // It is a plain http.Handler with no syscall/js, so it compiles and is tested
 // natively; wasm/worker/main.go only hands it to workers.Serve. Uploaded
@@ -19,6 +26,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,9 +38,9 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
+	"github.com/nettriage/nettriage/analyzer/triage"
 )
 
 // DefaultMaxBodyBytes is the documented limit on a request body (16 MiB).
@@ -181,11 +189,23 @@ type Health struct {
 	Version          string `json:"version"`
 	MaxBodyBytes     int64  `json:"max_body_bytes"`
 	MaxExpandedBytes int64  `json:"max_expanded_bytes"`
+	MaxFiles         int    `json:"max_files"` // multipart parts and archive members
+	// MemoryBytes is the memory the Go runtime holds (MemStats.Sys): under
+	// js/wasm, the instance's linear memory, which never shrinks.
+	MemoryBytes uint64 `json:"memory_bytes"`
 }
 
 func (h *handler) health(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: h.cfg.Version,
-		MaxBodyBytes: h.cfg.MaxBodyBytes, MaxExpandedBytes: h.cfg.Limits.MaxTotalBytes})
+		MaxBodyBytes: h.cfg.MaxBodyBytes, MaxExpandedBytes: h.cfg.Limits.MaxTotalBytes,
+		MaxFiles: h.cfg.Limits.MaxFiles, MemoryBytes: memoryBytes()})
+}
+
+// memoryBytes is the memory the Go runtime took from the system.
+func memoryBytes() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Sys
 }
 
 // RuleList is the body of GET /v1/rules.
@@ -294,18 +314,30 @@ func (h *handler) analyze(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
-	inputs, err := readInputs(r, opt.name)
+	up, err := readInputs(r, opt.name, h.cfg.Limits.MaxFiles)
 	var tooLarge *http.MaxBytesError
+	var tooMany errTooManyParts
 	switch {
 	case errors.As(err, &tooLarge):
 		writeTooLarge(w, h.cfg.MaxBodyBytes)
 		return
+	case errors.As(err, &tooMany):
+		writeError(w, http.StatusRequestEntityTooLarge, tooMany.Error())
+		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "reading the request: "+err.Error())
 		return
-	case len(inputs) == 0:
+	case len(up.inputs) == 0:
 		writeError(w, http.StatusBadRequest, "no files: send multipart/form-data with one or more \"file\" fields, or a non-empty raw body (with ?name=FILENAME)")
 		return
+	}
+	var key []byte
+	if up.key != nil {
+		if key, err = redact.ParseKey(up.key); err != nil {
+			writeError(w, http.StatusBadRequest, "redact_key: "+err.Error())
+			return
+		}
+		opt.redact = true
 	}
 
 	rs, ruleErrs := h.rules()
@@ -313,18 +345,19 @@ func (h *handler) analyze(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "no rules could be loaded")
 		return
 	}
-	// The same pipeline as `nettriage analyze`.
-	arts, errs := artifact.Expand(inputs, h.cfg.Limits)
-	for _, e := range ruleErrs {
-		errs = append(errs, artifact.Error{Artifact: "rules", Message: e.Error()})
-	}
-	rep := engine.Analyze(arts, errs, engine.Options{
-		Rules:   rs,
-		Facts:   facts.Options{Year: opt.year, Location: opt.loc},
-		Version: h.cfg.Version,
+	// The same entry point as `nettriage analyze`.
+	rep := triage.Run(r.Context(), up.inputs, triage.Options{
+		Rules:      rs,
+		Limits:     h.cfg.Limits,
+		Year:       opt.year,
+		Location:   opt.loc,
+		Version:    h.cfg.Version,
+		RuleErrors: ruleErrs,
 	})
+	up.inputs = nil // let the collector have the uploads while rendering
+	usable := triage.Usable(rep)
 	if opt.redact {
-		rep = redact.New(nil).Report(rep)
+		rep = redact.New(key).Report(rep)
 	}
 
 	var buf bytes.Buffer
@@ -344,46 +377,78 @@ func (h *handler) analyze(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	// Like the CLI's exit code 2: the report is complete, but nothing in
+	// the upload could be used (its errors[] says why).
+	w.Header().Set("X-Nettriage-Usable", strconv.FormatBool(usable))
+	w.Header().Set("X-Nettriage-Memory-Bytes", strconv.FormatUint(memoryBytes(), 10))
 	writeBody(w, http.StatusOK, ctype, buf.Bytes())
 }
 
+// uploads are what a request carried: the files, and a redaction key.
+type uploads struct {
+	inputs []triage.Input
+	key    []byte // the "redact_key" field, nil when absent
+}
+
+// errTooManyParts stops reading a multipart body with more parts than the
+// file limit: a hundred thousand tiny parts must not become as many
+// artifacts.
+type errTooManyParts int
+
+func (e errTooManyParts) Error() string {
+	return fmt.Sprintf("too many parts: at most %d files per request", int(e))
+}
+
 // readInputs reads the uploaded files: every "file" part of a
-// multipart/form-data body, or else the whole body as one file.
-func readInputs(r *http.Request, rawName string) ([]artifact.Input, error) {
+// multipart/form-data body, or else the whole body as one file. Parts of
+// any name count against maxParts.
+func readInputs(r *http.Request, rawName string, maxParts int) (uploads, error) {
+	var up uploads
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		data, err := io.ReadAll(r.Body)
 		if err != nil || len(data) == 0 {
-			return nil, err
+			return up, err
 		}
-		return []artifact.Input{{Name: cleanName(rawName, "stdin"), Data: data}}, nil
+		up.inputs = []triage.Input{{Name: cleanName(rawName, "stdin"), Data: data}}
+		return up, nil
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, err
+		return up, err
 	}
-	var inputs []artifact.Input
-	for {
+	for parts := 1; ; parts++ {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return inputs, nil
+			return up, nil
 		}
 		if err != nil {
-			return nil, err
+			return up, err
 		}
-		if p.FormName() != "file" {
+		if parts > maxParts {
+			return up, errTooManyParts(maxParts)
+		}
+		switch p.FormName() {
+		case "file":
+		case "redact_key":
+			up.key, err = io.ReadAll(io.LimitReader(p, 4<<10))
+			if err != nil {
+				return up, err
+			}
+			continue
+		default:
 			continue // NextPart discards the unread rest of this part
 		}
 		data, err := io.ReadAll(p)
 		if err != nil {
-			return nil, err
+			return up, err
 		}
 		fn := partFileName(p.Header.Get("Content-Disposition"))
 		if fn == "" && len(data) == 0 {
 			continue // a form's file input with nothing chosen
 		}
-		inputs = append(inputs, artifact.Input{
-			Name: cleanName(fn, fmt.Sprintf("file%d", len(inputs)+1)),
+		up.inputs = append(up.inputs, triage.Input{
+			Name: cleanName(fn, fmt.Sprintf("file%d", len(up.inputs)+1)),
 			Data: data,
 		})
 	}

@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -15,8 +17,8 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
-	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/report"
+	"github.com/nettriage/nettriage/analyzer/triage"
 )
 
 const samples = "../../../samples/"
@@ -150,13 +152,12 @@ func TestAnalyzeMatchesCLIPipeline(t *testing.T) {
 		t.Errorf("tool.version %q", rep.Tool.Version)
 	}
 
-	var inputs []artifact.Input
+	var inputs []triage.Input
 	for _, f := range files {
-		inputs = append(inputs, artifact.Input{Name: f.name, Data: f.data})
+		inputs = append(inputs, triage.Input{Name: f.name, Data: f.data})
 	}
 	rs, _ := engine.Builtin()
-	arts, errs := artifact.Expand(inputs, artifact.DefaultLimits())
-	want := engine.Analyze(arts, errs, engine.Options{Rules: rs, Facts: facts.Options{}, Version: "v-test"})
+	want := triage.Run(context.Background(), inputs, triage.Options{Rules: rs, Limits: DefaultLimits(), Version: "v-test"})
 	var wantJSON bytes.Buffer
 	if err := report.JSON(&wantJSON, want); err != nil {
 		t.Fatal(err)
@@ -473,5 +474,56 @@ func TestParseOrigins(t *testing.T) {
 	}
 	if len(ParseOrigins("")) != 0 {
 		t.Error("empty value gave origins")
+	}
+}
+
+// Parts of any name count against the file limit: many tiny parts are
+// refused while reading, not turned into as many artifacts.
+func TestAnalyzeTooManyParts(t *testing.T) {
+	h := New(Config{Limits: artifact.Limits{MaxTotalBytes: 1 << 20, MaxFiles: 10, MaxFileBytes: 1 << 20, MaxNesting: 1}})
+	var files []upload
+	for i := 0; i < 11; i++ {
+		files = append(files, upload{fmt.Sprintf("f%d", i), []byte("net.ipv4.ip_forward = 1\n")})
+	}
+	ctype, body := multipartBody(t, files, nil)
+	wantError(t, do(h, "POST", "/v1/analyze", ctype, body), http.StatusRequestEntityTooLarge, "at most 10 files")
+	ctype, body = multipartBody(t, files[:10], nil)
+	if rec := do(h, "POST", "/v1/analyze", ctype, body); rec.Code != http.StatusOK || rec.Header().Get("X-Nettriage-Usable") != "true" {
+		t.Errorf("10 parts: status %d, usable %q", rec.Code, rec.Header().Get("X-Nettriage-Usable"))
+	}
+	ctype, body = multipartBody(t, files[:1], map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": "8", "i": "9", "j": "10"})
+	wantError(t, do(h, "POST", "/v1/analyze", ctype, body), http.StatusRequestEntityTooLarge, "too many parts")
+}
+
+// A redact_key field makes the pseudonyms stable across requests.
+func TestAnalyzeRedactKey(t *testing.T) {
+	files := sampleFiles(t, "vip-nodeport-local-race/positive")
+	key := "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	var bodies []string
+	for i := 0; i < 2; i++ {
+		ctype, body := multipartBody(t, files, map[string]string{"redact_key": key})
+		rec := do(New(Config{}), "POST", "/v1/analyze", ctype, body)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		bodies = append(bodies, rec.Body.String())
+	}
+	if bodies[0] != bodies[1] || strings.Contains(bodies[0], "10.20.0.6") {
+		t.Error("redact_key: reports differ between requests or leak an address")
+	}
+	ctype, body := multipartBody(t, files, map[string]string{"redact_key": "short"})
+	wantError(t, do(New(Config{}), "POST", "/v1/analyze", ctype, body), http.StatusBadRequest, "redact_key")
+}
+
+func TestMemoryIsReported(t *testing.T) {
+	ctype, body := multipartBody(t, sampleFiles(t, "tw-recycle-nat/positive"), nil)
+	rec := do(New(Config{}), "POST", "/v1/analyze", ctype, body)
+	if rec.Header().Get("X-Nettriage-Memory-Bytes") == "" {
+		t.Error("no X-Nettriage-Memory-Bytes header")
+	}
+	var hl Health
+	json.Unmarshal(do(New(Config{}), "GET", "/v1/health", "", nil).Body.Bytes(), &hl)
+	if hl.MemoryBytes == 0 || hl.MaxFiles != DefaultLimits().MaxFiles {
+		t.Errorf("health: %+v", hl)
 	}
 }
