@@ -22,9 +22,14 @@ func newNameTable(r *Redactor, kind, suffix string) *nameTable {
 	return &nameTable{r: r, kind: kind, suffix: suffix, pseudo: map[string]string{}, orig: map[string]string{}, used: map[string]bool{}}
 }
 
-// add registers name and reports whether it is new.
+// add registers name and reports whether it is new. Host and domain names
+// are case-insensitive and kept in lower case in the table; user names as
+// first seen.
 func (t *nameTable) add(name string) bool {
 	low := strings.ToLower(name)
+	if t.kind != "user" {
+		name = low
+	}
 	if _, ok := t.pseudo[low]; ok {
 		return false
 	}
@@ -89,7 +94,7 @@ var ipDashedWhole = regexp.MustCompile(`(?i)^ip-[0-9]{1,3}-[0-9]{1,3}-[0-9]{1,3}
 
 func (r *Redactor) addDomain(d string) {
 	d = strings.TrimSuffix(strings.ToLower(d), ".")
-	if d == "" || !strings.ContainsAny(d, "abcdefghijklmnopqrstuvwxyz") || publicDomains[d] || d == "example" || strings.HasSuffix(d, ".example") {
+	if !strings.Contains(d, ".") || !strings.ContainsAny(d, "abcdefghijklmnopqrstuvwxyz") || publicDomains[d] || d == "example" || strings.HasSuffix(d, ".example") {
 		return
 	}
 	if strings.HasSuffix(d, ".svc.cluster.local") {
@@ -176,6 +181,9 @@ func hasLetter(s string) bool {
 var (
 	promptBracket = regexp.MustCompile(`\[([A-Za-z_][A-Za-z0-9_.-]*)@([A-Za-z0-9][A-Za-z0-9_.-]*)(?:[ :][^\]]*)?\]\s?[#$%>]`)
 	promptColon   = regexp.MustCompile(`(?:^|[\s(])([A-Za-z_][A-Za-z0-9_.-]*)@([A-Za-z0-9][A-Za-z0-9_.-]*):\S*\s?[#$%>](?:\s|$)`)
+	// node-1:~# cmd, alice@node-1 ~ $ cmd (as analyzer/artifact reads prompts)
+	promptHostDir = regexp.MustCompile(`(?m)^\s*([A-Za-z0-9][A-Za-z0-9_.-]*):(?:~[^#$\s]*|/[^/#$\s][^#$\s]*|/)\s?[#$]\s`)
+	promptSpace   = regexp.MustCompile(`(?m)^\s*([A-Za-z_][A-Za-z0-9_.-]*)@([A-Za-z0-9_.-]+)\s+(?:~\S*|/\S*)\s+[#$]\s`)
 	sshTarget     = regexp.MustCompile(`\b(?:ssh|scp|rsync|sftp|mosh)\s+(?:-\S+\s+)*([A-Za-z_][A-Za-z0-9_.-]*)@([A-Za-z0-9][A-Za-z0-9.-]*)`)
 	email         = regexp.MustCompile(`\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b`)
 	syslogHost    = regexp.MustCompile(`^\s*(?:<\d+>\d?\s*)?(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s+[A-Za-z0-9_.()/@-]+(?:\[\d+\])?:`)
@@ -205,7 +213,7 @@ var (
 // the USER column of ps and lsof, FQDNs in internal zones.
 func (r *Redactor) learn(s string) {
 	if strings.Contains(s, "@") {
-		for _, re := range []*regexp.Regexp{promptBracket, promptColon, sshTarget} {
+		for _, re := range []*regexp.Regexp{promptBracket, promptColon, promptSpace, sshTarget} {
 			for _, m := range re.FindAllStringSubmatch(s, -1) {
 				r.addUser(m[1])
 				r.addHost(m[2])
@@ -217,8 +225,15 @@ func (r *Redactor) learn(s string) {
 				continue
 			}
 			r.addUser(m[1])
-			r.addDomain(d)
+			if first, rest, _ := strings.Cut(d, "."); r.hosts.pseudo[first] != "" {
+				r.addDomain(rest) // user@host.domain: the host is known
+			} else {
+				r.addDomain(d)
+			}
 		}
+	}
+	for _, m := range promptHostDir.FindAllStringSubmatch(s, -1) {
+		r.addHost(m[1])
 	}
 	if strings.Contains(s, "sosreport-") {
 		for _, m := range sosName.FindAllString(s, -1) {
@@ -266,9 +281,9 @@ func (r *Redactor) learn(s string) {
 			continue
 		}
 		if len(labels) == 2 {
-			// "web-1.corp": a host in a one-label internal zone
+			// "web-1.corp": a host in a one-label internal zone, which
+			// is kept (it says little and is an ordinary word)
 			r.addHost(labels[0])
-			r.addDomain(last)
 			continue
 		}
 		r.addHost(name)
