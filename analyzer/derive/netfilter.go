@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
@@ -232,7 +233,9 @@ func LocalOnlyNodePorts(h *facts.Host) []Observation {
 					refs = append([]source.Ref{st.Rule.Src}, refs...)
 				}
 			}
-			out = append(out, obs(fmt.Sprintf("NodePort %d is DNATed from OUTPUT only while the destination is a local address", np.Port), refs...))
+			o := obs(fmt.Sprintf("NodePort %d is DNATed from OUTPUT only while the destination is a local address", np.Port), refs...)
+			o.Values = map[string]string{"nodeport": strconv.Itoa(np.Port)}
+			out = append(out, o)
 		}
 		break
 	}

@@ -227,7 +227,9 @@ func NodePortProxySockets(h *facts.Host) []Observation {
 		}
 		switch {
 		case isProxyName(owner):
-			out = append(out, obs(fmt.Sprintf("connection from %s terminated on NodePort %d by %s instead of a pod", endpoint(s.Peer), s.Local.Port, owner), s.Src, npRef))
+			o := obs(fmt.Sprintf("connection from %s terminated on NodePort %d by %s instead of a pod", endpoint(s.Peer), s.Local.Port, owner), s.Src, npRef)
+			o.Values = map[string]string{"nodeport": strconv.Itoa(s.Local.Port)}
+			out = append(out, o)
 		case owner == "" && s.RecvQ > 0:
 			l, proxyListens := listen[s.Local.Port]
 			if !proxyListens && !withUsers {
@@ -237,7 +239,9 @@ func NodePortProxySockets(h *facts.Host) []Observation {
 			if proxyListens {
 				refs = append(refs, l)
 			}
-			out = append(out, obs(fmt.Sprintf("connection from %s to NodePort %d was accepted locally, not DNATed; %d byte(s) unread", endpoint(s.Peer), s.Local.Port, s.RecvQ), refs...))
+			o := obs(fmt.Sprintf("connection from %s to NodePort %d was accepted locally, not DNATed; %d byte(s) unread", endpoint(s.Peer), s.Local.Port, s.RecvQ), refs...)
+			o.Values = map[string]string{"nodeport": strconv.Itoa(s.Local.Port)}
+			out = append(out, o)
 		}
 	}
 	return out
@@ -285,7 +289,9 @@ func UnnatedNodePortLogs(h *facts.Host) []Observation {
 			}
 		}
 		refs = append(refs, e.Src)
-		out = append(out, obs(fmt.Sprintf("SYN from %s:%s reached INPUT still addressed to %s:%d: it was not DNATed", f["SRC"], f["SPT"], f["DST"], dpt), refs...))
+		o := obs(fmt.Sprintf("SYN from %s:%s reached INPUT still addressed to %s:%d: it was not DNATed", f["SRC"], f["SPT"], f["DST"], dpt), refs...)
+		o.Values = map[string]string{"nodeport": strconv.Itoa(dpt), "vip": f["DST"]}
+		out = append(out, o)
 	}
 	return out
 }
@@ -314,7 +320,9 @@ func UnnatedNodePortConntrack(h *facts.Host) []Observation {
 			if _, ok := nps[e.Orig.DPort]; !ok {
 				continue
 			}
-			out = append(out, obs(fmt.Sprintf("connection %s:%d -> %s:%d to a NodePort was not DNATed", e.Orig.Src, e.Orig.SPort, e.Orig.Dst, e.Orig.DPort), e.Src))
+			o := obs(fmt.Sprintf("connection %s:%d -> %s:%d to a NodePort was not DNATed", e.Orig.Src, e.Orig.SPort, e.Orig.Dst, e.Orig.DPort), e.Src)
+			o.Values = map[string]string{"nodeport": strconv.Itoa(e.Orig.DPort), "vip": fmt.Sprint(e.Orig.Dst)}
+			out = append(out, o)
 		}
 	}
 	return out

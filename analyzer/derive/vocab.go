@@ -257,7 +257,11 @@ func suggest(v string, known []string) string {
 	best, bestD := "", 1<<30
 	lv := strings.ToLower(v)
 	for _, k := range known {
-		d := editDistance(lv, strings.ToLower(k))
+		lk := strings.ToLower(k)
+		d := editDistance(lv, lk)
+		if len(lv) >= 3 && (strings.HasPrefix(lk, lv) || strings.HasPrefix(lv, lk)) {
+			d = min(d, 1) // a truncated or extended name ("warn", "warning")
+		}
 		if d < bestD {
 			best, bestD = k, d
 		}

@@ -56,11 +56,16 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 		}
 		cluster = facts.Merge(strings.Join(names, ","), hosts)
 	}
+	var clusterChecks []Check
 	if cluster != nil {
 		ev := newEvaluator(cluster, hosts)
 		for _, r := range opt.Rules.Rules {
 			if r.Scope == "cluster" {
 				ev.run(r, opt.Params[r.ID], rep)
+				chk := rep.Checks[len(rep.Checks)-1]
+				rep.Checks = rep.Checks[:len(rep.Checks)-1]
+				chk.Reason = "across hosts: " + chk.Reason
+				clusterChecks = append(clusterChecks, chk)
 			}
 		}
 	}
@@ -80,6 +85,19 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 			if r.Scope != "cluster" {
 				ev.run(r, opt.Params[r.ID], rep)
 			}
+		}
+		// A cluster rule's outcome is every host's status for it.
+		for _, r := range opt.Rules.Rules {
+			if r.Scope != "cluster" {
+				continue
+			}
+			chk := Check{Rule: r.ID, Host: h.Name, Status: "not-run", Reason: "compares hosts: needs the artifacts of two or more hosts"}
+			for _, c := range clusterChecks {
+				if c.Rule == r.ID {
+					chk.Status, chk.Reason, chk.Missing = c.Status, c.Reason, c.Missing
+				}
+			}
+			rep.Checks = append(rep.Checks, chk)
 		}
 	}
 	linkExplanations(rep.Findings, opt.Rules)
@@ -149,7 +167,7 @@ func (r *Rule) finding(h *facts.Host, level string, rec *derive.Recorder) *Findi
 	values := rec.Values()
 	f := &Finding{
 		Rule: r.ID, Host: h.Name, Title: r.Title, Severity: r.Severity, Confidence: level,
-		Summary: render(r.Summary, values, h), Explanation: r.Explanation, Remediation: r.Remediation,
+		Summary: render(r.Summary, values, h, false), Explanation: r.Explanation, Remediation: r.Remediation,
 		References: append([]string{}, r.References...), Evidence: r.evidence(rec), Missing: []Missing{},
 	}
 	for _, fl := range rec.Flows() {
@@ -157,7 +175,7 @@ func (r *Rule) finding(h *facts.Host, level string, rec *derive.Recorder) *Findi
 	}
 	for _, in := range r.inputs() {
 		if !derive.HasKind(h, in.Kind) {
-			f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: render(in.Collect, values, h)})
+			f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: render(in.Collect, values, h, true)})
 		}
 	}
 	return f
@@ -195,29 +213,40 @@ func (r *Rule) evidence(rec *derive.Recorder) []Evidence {
 // condition read.
 func (r *Rule) notMatched(h *facts.Host, level string, rec *derive.Recorder) Check {
 	chk := Check{Rule: r.ID, Host: h.Name, Status: "ruled-out"}
-	var required, all []string
-	anyPresent := false
+	// The rule runs when one of its required inputs (any of them, when
+	// none is marked) was collected.
+	var needed, absent []string
+	anyNeeded := false
 	for _, in := range r.inputs() {
 		present := derive.HasKind(h, in.Kind)
-		anyPresent = anyPresent || present
 		if !present {
-			all = append(all, in.Kind)
-			if in.Required {
-				required = append(required, in.Kind)
+			absent = append(absent, in.Kind)
+		}
+		if in.Required {
+			anyNeeded = true
+		}
+	}
+	runs := false
+	for _, in := range r.inputs() {
+		if in.Required || !anyNeeded {
+			if derive.HasKind(h, in.Kind) {
+				runs = true
+			}
+			if !contains(needed, in.Kind) {
+				needed = append(needed, in.Kind)
 			}
 		}
 	}
-	switch {
-	case len(required) > 0:
-		chk.Status, chk.Missing = "not-run", required
-		chk.Reason = "needs " + strings.Join(required, " and ") + ", which was not collected"
-		return chk
-	case !anyPresent && len(all) > 0:
-		chk.Status, chk.Missing = "not-run", all
-		chk.Reason = "none of its inputs (" + strings.Join(all, ", ") + ") was collected"
+	if !runs && len(needed) > 0 {
+		chk.Status, chk.Missing = "not-run", needed
+		if len(needed) == 1 {
+			chk.Reason = "needs " + needed[0] + ", which was not collected"
+		} else {
+			chk.Reason = "needs one of " + strings.Join(needed, ", ") + "; none was collected"
+		}
 		return chk
 	}
-	chk.Missing = all
+	chk.Missing = absent
 	var read []string
 	if rec != nil {
 		for _, it := range rec.Items() {
@@ -293,13 +322,18 @@ var defaultInputs = map[artifact.Kind]struct{ why, collect string }{
 
 // render fills {{name}} references in rule text with the values the
 // matching condition measured; a value that was not measured reads "not
-// collected", never a guess.
-func render(text string, values map[string]string, h *facts.Host) string {
+// collected", never a guess. In a command it reads <name: not collected>,
+// so the command cannot be run by mistake as it stands.
+func render(text string, values map[string]string, h *facts.Host, command bool) string {
+	missing := "not collected"
 	if !strings.Contains(text, "{{") {
 		return text
 	}
 	return templateRef.ReplaceAllStringFunc(text, func(m string) string {
 		name := templateRef.FindStringSubmatch(m)[1]
+		if command {
+			missing = "<" + name + ": not collected>"
+		}
 		switch name {
 		case "host":
 			return hostName(h.Name)
@@ -307,12 +341,12 @@ func render(text string, values map[string]string, h *facts.Host) string {
 			if _, ns, ok := strings.Cut(h.Name, "/"); ok {
 				return ns
 			}
-			return "not collected"
+			return missing
 		}
 		if v, ok := values[name]; ok {
 			return v
 		}
-		return "not collected"
+		return missing
 	})
 }
 

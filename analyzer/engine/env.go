@@ -91,6 +91,16 @@ func (r *Rule) compile() error {
 						r.Warnings = append(r.Warnings, r.warnAt(at(a.Location()), "rule %s, %s condition: %s(): %s", r.ID, level, f.Name, warn))
 					}
 				}
+			case *ast.BinaryNode:
+				if !arithmetic[n.Operator] {
+					return
+				}
+				for _, side := range []ast.Node{n.Left, n.Right} {
+					if name := nilableCall(side); name != "" {
+						problems = append(problems, r.errAt(at(side.Location()), "rule %s, %s condition: %s() is nil when its input was not collected, so %q cannot use it directly: write (%s(...) ?? DEFAULT)",
+							r.ID, level, name, n.Operator, name))
+					}
+				}
 			case *ast.MemberNode:
 				id, ok := n.Node.(*ast.IdentifierNode)
 				prop, ok2 := n.Property.(*ast.StringNode)
@@ -216,6 +226,27 @@ func builtinFunc(name string) bool {
 		return true
 	}
 	return false
+}
+
+// arithmetic are the operators that fail at run time on nil.
+var arithmetic = map[string]bool{"<": true, ">": true, "<=": true, ">=": true, "+": true, "-": true,
+	"*": true, "/": true, "%": true, "**": true, "^": true}
+
+// nilableCall names the vocabulary function a node calls when that
+// function may return nil ("not collected").
+func nilableCall(n ast.Node) string {
+	c, ok := n.(*ast.CallNode)
+	if !ok {
+		return ""
+	}
+	id, ok := c.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return ""
+	}
+	if f, ok := derive.LookupFunc(id.Value); ok && strings.Contains(f.Returns, "nil") {
+		return f.Name
+	}
+	return ""
 }
 
 // lineOf is the 1-based line of the rune at offset from in src.

@@ -46,11 +46,12 @@ type Rule struct {
 	File string `yaml:"-" json:"file"`
 	// Warnings are problems that do not stop the rule from working (a
 	// parameter no condition uses), for `rules lint` and the playground.
-	Warnings  []*LoadError   `yaml:"-" json:"-"`
-	condLines map[string]int // YAML line of each condition, for error positions
-	keyLines  map[string]int // YAML line of each top-level key
-	calls     map[string]bool
-	compiled  map[string]*program
+	Warnings     []*LoadError   `yaml:"-" json:"-"`
+	condLines    map[string]int // YAML line of each condition, for error positions
+	condKeyLines map[string]int // YAML line of each condition's level key
+	keyLines     map[string]int // YAML line of each top-level key
+	calls        map[string]bool
+	compiled     map[string]*program
 }
 
 // Input is an artifact kind a rule reads. When it is missing on a host, a
@@ -118,7 +119,7 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	r.File = file
-	r.condLines = conditionLines(&root)
+	r.condLines, r.condKeyLines = conditionLines(&root)
 	r.keyLines = keyLines(&root)
 	if err := r.validate(); err != nil {
 		return nil, err
@@ -156,7 +157,7 @@ func (r *Rule) validate() error {
 	}
 	for level := range r.Conditions {
 		if !contains(Confidences, level) {
-			return &LoadError{File: r.File, Line: r.condLines[level],
+			return &LoadError{File: r.File, Line: r.condKeyLines[level],
 				Msg: fmt.Sprintf("condition level %q is not one of %s", level, strings.Join(Confidences, ", "))}
 		}
 	}
@@ -211,14 +212,14 @@ func (r *Rule) ParamValues(override map[string]float64) map[string]float64 {
 }
 
 // conditionLines finds the line of each value under the "conditions" key.
-func conditionLines(root *yaml.Node) map[string]int {
-	lines := map[string]int{}
+func conditionLines(root *yaml.Node) (lines, keys map[string]int) {
+	lines, keys = map[string]int{}, map[string]int{}
 	doc := root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		doc = doc.Content[0]
 	}
 	if doc.Kind != yaml.MappingNode {
-		return lines
+		return lines, keys
 	}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		if doc.Content[i].Value != "conditions" || doc.Content[i+1].Kind != yaml.MappingNode {
@@ -233,9 +234,10 @@ func conditionLines(root *yaml.Node) map[string]int {
 				line++
 			}
 			lines[c.Content[j].Value] = line
+			keys[c.Content[j].Value] = c.Content[j].Line
 		}
 	}
-	return lines
+	return lines, keys
 }
 
 func yamlErrLine(err error) int {
