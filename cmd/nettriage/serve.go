@@ -48,7 +48,10 @@ serves a site directory from disk instead.`,
 			var files fs.FS = site.FS()
 			built := site.Built()
 			if dir != "" {
-				files, built = os.DirFS(dir), dirBuilt(dir)
+				var err error
+				if files, built, err = dirSite(dir); err != nil {
+					return &exitError{2, err.Error()}
+				}
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -76,16 +79,28 @@ serves a site directory from disk instead.`,
 	return cmd
 }
 
-// dirBuilt reports whether a site directory holds the built modules.
-func dirBuilt(dir string) bool {
-	m, _ := fs.Glob(os.DirFS(dir), "engine.*.wasm")
-	return len(m) > 0
+// dirSite opens a site directory for serving and reports whether it
+// holds the built modules. The files are opened through an os.Root, so
+// no name, symbolic link or ".." can reach outside the directory even if
+// a link appears between the handler's check and the open; the handler
+// itself serves nothing reached through a symbolic link.
+func dirSite(dir string) (fs.FS, bool, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	files := root.FS()
+	m, _ := fs.Glob(files, "engine.*.wasm")
+	return files, len(m) > 0, nil
 }
 
 // siteHandler serves the site's static files with the playground's
 // headers: the CSP, the wasm MIME type, immutable caching for hashed
 // modules and revalidation for everything else. Only GET and HEAD are
-// answered, and directories are not listed.
+// answered. Directories are never listed: one is served only through its
+// index.html, and is not found without one. Names with a segment that
+// starts with a dot (.git, .env, .secret), and names that go through a
+// symbolic link, are not found either.
 func siteHandler(files fs.FS, built bool) http.Handler {
 	fileServer := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -100,14 +115,34 @@ func siteHandler(files fs.FS, built bool) http.Handler {
 			return
 		}
 		name := path.Clean("/" + r.URL.Path)
-		if name == "/" || name == "/index.html" {
-			if !built {
-				h.Set("Content-Type", "text/html; charset=utf-8")
-				h.Set("Cache-Control", "no-cache")
-				fmt.Fprint(w, notBuiltPage)
+		if hidden(name) {
+			http.NotFound(w, r)
+			return
+		}
+		if (name == "/" || name == "/index.html") && !built {
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			h.Set("Cache-Control", "no-cache")
+			fmt.Fprint(w, notBuiltPage)
+			return
+		}
+		rel := strings.TrimPrefix(name, "/")
+		if rel == "" {
+			rel = "."
+		}
+		// Anything that cannot be stat'ed through files, or that goes
+		// through a symbolic link, is not found, whatever the error.
+		fi, err := fs.Stat(files, rel)
+		if err != nil || linked(files, rel) {
+			http.NotFound(w, r)
+			return
+		}
+		if fi.IsDir() {
+			// Lstat: the index must be a regular file, not a link.
+			if idx, err := fs.Lstat(files, path.Join(rel, "index.html")); err != nil || !idx.Mode().IsRegular() {
+				http.NotFound(w, r)
 				return
 			}
-		} else if strings.HasSuffix(r.URL.Path, "/") {
+		} else if !fi.Mode().IsRegular() || strings.HasSuffix(r.URL.Path, "/") {
 			http.NotFound(w, r)
 			return
 		}
@@ -123,6 +158,37 @@ func siteHandler(files fs.FS, built bool) http.Handler {
 		}
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// linked reports whether any component of rel (a name in files) is a
+// symbolic link, or cannot be looked at. A site directory has no reason
+// to hold links, and a link could lead to a dotfile or out of the
+// directory under an innocent name. Files without links (the embedded
+// site) have none.
+func linked(files fs.FS, rel string) bool {
+	if rel == "." {
+		return false
+	}
+	p := ""
+	for _, seg := range strings.Split(rel, "/") {
+		p = path.Join(p, seg)
+		fi, err := fs.Lstat(files, p)
+		if err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hidden reports whether a cleaned URL path has a segment that starts
+// with a dot.
+func hidden(name string) bool {
+	for _, seg := range strings.Split(name, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 const notBuiltPage = `<!doctype html>

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nettriage/nettriage/site"
 )
 
 func TestHTMLFormat(t *testing.T) {
@@ -149,5 +152,116 @@ func TestServeEmbedded(t *testing.T) {
 	}
 	if resp, _ := get(t, base+"/"+engine); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/wasm" {
 		t.Errorf("engine module: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestServeDirStaysInside serves a real directory through the handler
+// `serve --dir` uses and tries to leave it: symbolic links to a file and
+// to a directory outside, dotfiles and dot-directories (also reached
+// through "..", or percent-encoded), and directories without an
+// index.html, which must not be listed.
+func TestServeDirStaysInside(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("OUTSIDE-SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"index.html":               "<!doctype html><title>x</title>",
+		"engine.0123456789ab.wasm": "\x00asm\x01\x00\x00\x00",
+		".secret":                  "DOT-SECRET",
+		".git/config":              "[core] DOT-GIT",
+		"sub/data.json":            "[]",
+		"docs/index.html":          "<title>docs</title>",
+		"real.txt":                 "inside",
+	} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{
+		"leak.txt":      filepath.Join(outside, "secret.txt"),
+		"leakdir":       outside,
+		"rel-leak.txt":  "../" + filepath.Base(outside) + "/secret.txt",
+		"sub/up":        "../..",
+		"inside.txt":    "real.txt", // links are refused even inside
+		"sub/.hidden":   "../real.txt",
+		"sub/index.htm": "../.secret",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, built, err := dirSite(dir)
+	if err != nil || !built {
+		t.Fatalf("dirSite: %v, built %v", err, built)
+	}
+	srv := httptest.NewServer(siteHandler(files, built))
+	defer srv.Close()
+
+	fetch := func(path string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest("GET", srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	for _, p := range []string{
+		"/leak.txt", "/leakdir/secret.txt", "/leakdir/", "/leakdir", "/rel-leak.txt", "/sub/up/", "/sub/up/" + filepath.Base(outside) + "/secret.txt",
+		"/.secret", "/.git/config", "/.git/", "/.git", "/sub/../.secret", "/%2esecret", "/sub/.hidden", "/sub/index.htm",
+		"/sub/", "/sub", "/sub/data.json/", "/inside.txt",
+	} {
+		code, body := fetch(p)
+		if code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, code)
+		}
+		for _, leak := range []string{"OUTSIDE-SECRET", "DOT-SECRET", "DOT-GIT", "data.json", "secret.txt"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: body leaks %q: %q", p, leak, body)
+			}
+		}
+	}
+	for p, want := range map[string]string{"/": "<title>x</title>", "/docs/": "<title>docs</title>", "/sub/data.json": "[]", "/real.txt": "inside"} {
+		if code, body := fetch(p); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d %q, want 200 with %q", p, code, body, want)
+		}
+	}
+	if code, _ := fetch("/docs"); code != http.StatusMovedPermanently {
+		t.Errorf("/docs: %d, want a redirect to /docs/", code)
+	}
+
+	// A directory without index.html is not listed, the root included.
+	os.Remove(filepath.Join(dir, "index.html"))
+	if code, body := fetch("/"); code != http.StatusNotFound || strings.Contains(body, "real.txt") {
+		t.Errorf("/ without index.html: %d %q", code, body)
+	}
+}
+
+// TestServeEmbeddedHandler checks the embedded site through the same
+// handler: the page (or the build hint) is served, hidden and Go files
+// are not.
+func TestServeEmbeddedHandler(t *testing.T) {
+	srv := httptest.NewServer(siteHandler(site.FS(), site.Built()))
+	defer srv.Close()
+	resp, body := get(t, srv.URL+"/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "<html") {
+		t.Fatalf("/: %d %.200q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, srv.URL+"/style.css"); resp.StatusCode != 200 {
+		t.Errorf("/style.css: %d", resp.StatusCode)
+	}
+	for _, p := range []string{"/site.go", "/_headers", "/.git/config", "/nothing/"} {
+		if resp, _ := get(t, srv.URL+p); resp.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
 	}
 }
