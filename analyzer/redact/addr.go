@@ -63,15 +63,20 @@ func replaceAllBounded(s string, re *regexp.Regexp, extra string, f func(string)
 }
 
 func (r *Redactor) addresses(s string) string {
-	s = replaceAllBounded(s, dashMAC, "-:", func(m string) (string, bool) {
-		return r.macNotation(m, '-'), true
-	})
+	if strings.Contains(s, "-") {
+		s = replaceAllBounded(s, dashMAC, "-:", func(m string) (string, bool) {
+			return r.macNotation(m, '-'), true
+		})
+	}
 	s = replaceAllBounded(s, ciscoMAC, ".:", func(m string) (string, bool) {
 		raw := strings.ReplaceAll(m, ".", "")
 		c := raw[0:2] + ":" + raw[2:4] + ":" + raw[4:6] + ":" + raw[6:8] + ":" + raw[8:10] + ":" + raw[10:12]
 		p := strings.ReplaceAll(r.mac(c), ":", "")
 		return p[0:4] + "." + p[4:8] + "." + p[8:12], true
 	})
+	if !strings.Contains(s, "ip-") && !strings.Contains(s, "IP-") && !strings.Contains(s, "Ip-") {
+		return r.addressRuns(s)
+	}
 	s = replaceAllBounded(s, ipDashed, "-", func(m string) (string, bool) {
 		a, err := netip.ParseAddr(strings.ReplaceAll(m[3:], "-", "."))
 		if err != nil {
@@ -79,7 +84,12 @@ func (r *Redactor) addresses(s string) string {
 		}
 		return m[:3] + strings.ReplaceAll(r.mapAddr(a).String(), ".", "-"), true
 	})
+	return r.addressRuns(s)
+}
 
+// addressRuns replaces the addresses and MACs written with hex digits,
+// colons and dots.
+func (r *Redactor) addressRuns(s string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range addrRun.FindAllStringIndex(s, -1) {

@@ -246,6 +246,9 @@ func (r *Redactor) learn(s string) {
 		}
 	}
 	for _, line := range strings.Split(s, "\n") {
+		if len(line) < 8 {
+			continue
+		}
 		if m := syslogHost.FindStringSubmatch(line); m != nil {
 			r.addHost(m[1])
 		}
