@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/counterdict"
 	"github.com/nettriage/nettriage/analyzer/engine"
+	"github.com/nettriage/nettriage/internal/ruletest"
 )
 
 func rulesVersion() string {
@@ -39,6 +43,137 @@ func rulesCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&dir, "rules", "", "directory of extra rule files")
+	cmd.AddCommand(rulesLintCmd(), rulesTestCmd())
+	return cmd
+}
+
+// rulesLintCmd checks rule files the way they are checked when they load,
+// in the manner of `promtool check rules`: one `file:line: message` per
+// problem, exit 1 on any error (warnings alone exit 0).
+func rulesLintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint DIR...",
+		Short: "Check rule files: unknown counters, event and artifact kinds, parameters, explained_by ids, types (exit 1 on any error)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			out := cmd.OutOrStdout()
+			errors, warnings, files := 0, 0, 0
+			var all []*engine.Rule
+			base, _ := engine.Builtin()
+			for _, dir := range dirs {
+				st, err := os.Stat(dir)
+				if err != nil || !st.IsDir() {
+					fmt.Fprintf(out, "%s: not a readable directory\n", dir)
+					errors++
+					continue
+				}
+				names, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
+				files += len(names)
+				rules, errs := engine.LoadFS(os.DirFS(dir))
+				for _, e := range errs {
+					fmt.Fprintln(out, inDir(dir, e))
+					errors++
+				}
+				for _, r := range rules {
+					for _, w := range r.Warnings {
+						fmt.Fprintln(out, inDir(dir, w))
+						warnings++
+					}
+					r.File = filepath.Join(dir, r.File)
+				}
+				all = append(all, rules...)
+			}
+			// explained_by may name a built-in rule or one of the linted ones.
+			_, errs := engine.CheckExplainedBy(engine.NewRuleSet(append(append([]*engine.Rule{}, base.Rules...), all...)).Rules)
+			for _, e := range errs {
+				fmt.Fprintln(out, e)
+				errors++
+			}
+			if files == 0 && errors == 0 {
+				fmt.Fprintf(out, "%s: no *.yaml rule files\n", strings.Join(dirs, ", "))
+				errors++
+			}
+			fmt.Fprintf(out, "%d rule files, %d errors, %d warnings\n", files, errors, warnings)
+			if errors > 0 {
+				return &exitError{1, ""}
+			}
+			return nil
+		},
+	}
+}
+
+// inDir prefixes a load error's file with the directory it was read from.
+func inDir(dir string, err error) string {
+	var le *engine.LoadError
+	if errors.As(err, &le) {
+		c := *le
+		c.File = filepath.Join(dir, le.File)
+		return c.Error()
+	}
+	return err.Error()
+}
+
+// rulesTestCmd runs rules against their sample folders, in the spirit of
+// `promtool test rules`: DIR/<rule-id>.yaml beside
+// DIR/samples/<rule-id>/<case>/ with an expect file (see the README).
+func rulesTestCmd() *cobra.Command {
+	var samples string
+	cmd := &cobra.Command{
+		Use:   "test DIR...",
+		Short: "Run the rules of DIR (with the built-in ones) against DIR/samples/<rule-id>/<case>/ and their expect files",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			out := cmd.OutOrStdout()
+			passed, failed := 0, 0
+			for _, dir := range dirs {
+				rs, errs := engine.WithDir(os.DirFS(dir))
+				for _, e := range errs {
+					fmt.Fprintln(out, inDir(dir, e))
+					failed++
+				}
+				own, _ := engine.LoadFS(os.DirFS(dir))
+				var ids []string
+				for _, r := range own {
+					ids = append(ids, r.ID)
+				}
+				root := samples
+				if root == "" {
+					root = filepath.Join(dir, "samples")
+				}
+				if _, err := os.Stat(root); err != nil {
+					fmt.Fprintf(out, "%s: no sample folders (%v)\n", dir, err)
+					failed++
+					continue
+				}
+				res, err := ruletest.Run(rs, root, ids)
+				if err != nil {
+					return err
+				}
+				for _, c := range res.Cases {
+					if len(c.Failures) == 0 {
+						fmt.Fprintf(out, "ok    %s\n", c.Dir)
+						passed++
+						continue
+					}
+					failed++
+					fmt.Fprintf(out, "FAIL  %s\n", c.Dir)
+					for _, f := range c.Failures {
+						fmt.Fprintf(out, "      %s\n", strings.ReplaceAll(f, "\n", "\n      "))
+					}
+				}
+				for _, u := range res.Uncovered {
+					fmt.Fprintf(out, "FAIL  %s\n", u)
+					failed++
+				}
+			}
+			fmt.Fprintf(out, "rules test: %d passed, %d failed\n", passed, failed)
+			if failed > 0 {
+				return &exitError{1, ""}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&samples, "samples", "", "folder of sample cases (default DIR/samples)")
 	return cmd
 }
 
