@@ -19,7 +19,7 @@ func classify(msg string, p *parser, line int) (string, map[string]string) {
 		return parseIPVS(rest)
 	}
 	if i := strings.Index(msg, "table full, dropping packet"); i >= 0 {
-		return KindConntrackFull, map[string]string{"module": conntrackModule(msg[:i])}
+		return KindConntrackFull, p.fields1("module", conntrackModule(msg[:i]))
 	}
 	if i := strings.Index(msg, "SYN flooding on port "); i >= 0 {
 		return KindSynFlood, parseSynFlood(msg, i, p, line)

@@ -29,7 +29,10 @@
 package logs
 
 import (
+	"maps"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nettriage/nettriage/analyzer/source"
@@ -110,45 +113,97 @@ type Log struct {
 // produce a million of them.
 const maxWarnings = 50
 
-// stamped remembers a timestamped line until its year is known.
-type stamped struct {
-	line     int
-	yearless bool
-	month    time.Month
-	year     int // for lines with a year
-	wrap     int // Dec -> Jan steps seen before and at this line
-	clock    clock
-	t        time.Time // final time (computed for yearless lines later)
-	ev       *Event
+// yearlessLine remembers a year-less line whose day may not exist in its
+// year, to warn once the year is known. Nothing is kept for other lines: a
+// 60 MB log must not cost a struct per line.
+type yearlessLine struct {
+	line  int
+	wrap  int // Dec -> Jan steps seen before and at this line
+	clock clock
+}
+
+// placeholderTime stores a year-less clock and its wrap count in a time:
+// year 2000+4*wrap is a leap year (up to 24 wraps), so Feb 29 survives.
+func placeholderTime(wrap int, c clock) time.Time {
+	return time.Date(2000+4*wrap, c.month, c.day, c.hour, c.min, c.sec, c.nsec, time.UTC)
+}
+
+func fromPlaceholder(t time.Time) (int, clock) {
+	return (t.Year() - 2000) / 4, clock{month: t.Month(), day: t.Day(), hour: t.Hour(), min: t.Minute(), sec: t.Second(), nsec: t.Nanosecond()}
+}
+
+// yearlessKey orders year-less lines: with one base year, the final times
+// follow (wrap, month, day, clock).
+func yearlessKey(wrap int, c clock) [7]int {
+	return [7]int{wrap, int(c.month), c.day, c.hour, c.min, c.sec, c.nsec}
+}
+
+func keyLess(a, b [7]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
 }
 
 // Parse reads a log artifact. It never fails; lines it does not recognise
 // are counted but produce no event.
+//
+// Memory: data is copied once into a string; lines, messages, fields and
+// Src texts are substrings of it, and nothing is kept per line that is not
+// an event.
 func Parse(artifact string, data []byte, opt Options) (*Log, []source.Warning) {
 	loc := opt.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	p := &parser{artifact: artifact, loc: loc, boot: opt.Boot}
-	lines := source.Lines(data)
-	log := &Log{Lines: len(lines)}
-	var stamps []stamped
-	zoneless := 0
-	firstFull := -1
-	wrap, prevMonth := 0, time.Month(0)
-	for _, l := range lines {
-		if l.Cut {
-			p.warn(l.No, "line longer than %d bytes, truncated", source.MaxLineLen)
+	p := &parser{artifact: artifact, loc: loc, boot: opt.Boot, interned: map[[2]string]map[string]string{}}
+	text := string(data)
+	log := &Log{}
+	var (
+		odd          []yearlessLine // year-less lines whose day may not exist (ev unused)
+		zoneless     int
+		stamped      int
+		firstFull    = -1 // line of the first line with a full date
+		firstYear    int
+		firstWrap    int
+		wrap         int
+		prevMonth    time.Month
+		lastWrap     = -1 // wrap of the last year-less line; -1: none
+		minKey       [7]int
+		maxKey       [7]int
+		minFull      time.Time
+		maxFull      time.Time
+		haveFull     bool
+		haveYearless bool
+	)
+	no := 0
+	for len(text) > 0 {
+		no++
+		var l string
+		if i := strings.IndexByte(text, '\n'); i < 0 {
+			l, text = text, ""
+		} else {
+			l, text = text[:i], text[i+1:]
 		}
-		h := p.parseHead(l.No, l.Text)
+		l = strings.TrimSuffix(l, "\r")
+		if len(l) > source.MaxLineLen {
+			l = l[:source.MaxLineLen]
+			p.warn(no, "line longer than %d bytes, truncated", source.MaxLineLen)
+		}
+		h := p.parseHead(no, l)
 		var ev *Event
-		if kind, fields := classify(h.msg, p, l.No); kind != "" {
+		if kind, fields := classify(h.msg, p, no); kind != "" {
 			ev = &Event{
 				Host: h.host, Program: h.program, PID: h.pid, Kind: kind,
-				Fields: fields, Message: h.msg, Src: source.At(artifact, l.No, l.Text),
+				Fields: fields, Message: h.msg, Src: source.At(artifact, no, l),
 				Uptime: h.uptime, HasUptime: h.hasUptime,
 			}
 			if h.repeated != "" {
+				if p.isInterned(fields) {
+					ev.Fields = maps.Clone(fields)
+				}
 				ev.Fields["repeated"] = h.repeated
 			}
 			log.Events = append(log.Events, ev)
@@ -156,65 +211,93 @@ func Parse(artifact string, data []byte, opt Options) (*Log, []source.Warning) {
 		if h.ts == tsNone {
 			continue
 		}
+		stamped++
 		if h.zoneless {
 			zoneless++
 		}
-		s := stamped{line: l.No, ev: ev, clock: h.clock}
-		switch h.ts {
-		case tsYearless:
-			s.yearless = true
-			s.month = h.clock.month
-		default:
-			s.t = h.t
-			s.month = h.t.Month()
-			s.year = h.t.Year()
+		month := h.clock.month
+		if h.ts != tsYearless {
+			month = h.t.Month()
 		}
-		if prevMonth != 0 && s.month < prevMonth && prevMonth-s.month >= 6 {
+		if prevMonth != 0 && month < prevMonth && prevMonth-month >= 6 {
 			wrap++
 		}
-		prevMonth = s.month
-		s.wrap = wrap
-		if !s.yearless && firstFull < 0 {
-			firstFull = len(stamps)
+		prevMonth = month
+		if h.ts == tsYearless {
+			c := h.clock
+			k := yearlessKey(wrap, c)
+			if !haveYearless || keyLess(k, minKey) {
+				minKey = k
+			}
+			if !haveYearless || keyLess(maxKey, k) {
+				maxKey = k
+			}
+			haveYearless = true
+			lastWrap = wrap
+			if ev != nil {
+				// Held until the year is known in the event itself, in a
+				// leap placeholder year that encodes wrap (no slice of
+				// pending events: a log may be all events).
+				ev.Time, ev.HasTime = placeholderTime(wrap, c), true
+			}
+			if c.day > 28 {
+				odd = append(odd, yearlessLine{line: no, wrap: wrap, clock: c})
+			}
+			continue
 		}
-		stamps = append(stamps, s)
+		if firstFull < 0 {
+			firstFull, firstYear, firstWrap = no, h.t.Year(), wrap
+		}
+		if !haveFull || h.t.Before(minFull) {
+			minFull = h.t
+		}
+		if !haveFull || h.t.After(maxFull) {
+			maxFull = h.t
+		}
+		haveFull = true
+		if ev != nil {
+			ev.Time, ev.HasTime, ev.HasYear = h.t, true, true
+		}
 	}
+	log.Lines = no
 
 	// Resolve years of year-less lines (see the package comment).
-	lastYearless := -1
-	for i := range stamps {
-		if stamps[i].yearless {
-			lastYearless = i
-		}
-	}
-	if lastYearless >= 0 {
+	if haveYearless {
 		base, yearKnown, how := 0, false, ""
 		switch {
 		case opt.Year != 0:
-			base, yearKnown = opt.Year-stamps[lastYearless].wrap, true
+			base, yearKnown = opt.Year-lastWrap, true
 			how = "year " + strconv.Itoa(opt.Year) + " from options"
 		case firstFull >= 0:
-			f := stamps[firstFull]
-			base, yearKnown = f.year-f.wrap, true
-			how = "year inferred from line " + strconv.Itoa(f.line)
+			base, yearKnown = firstYear-firstWrap, true
+			how = "year inferred from line " + strconv.Itoa(firstFull)
 		default:
 			how = "year unknown (placeholder year 0)"
 		}
 		log.YearInferred = yearKnown
-		for i := range stamps {
-			s := &stamps[i]
-			if !s.yearless {
-				continue
+		at := func(wrap int, c clock) time.Time {
+			return time.Date(base+wrap, c.month, c.day, c.hour, c.min, c.sec, c.nsec, loc)
+		}
+		for _, o := range odd {
+			if t := at(o.wrap, o.clock); t.Day() != o.clock.day {
+				p.warn(o.line, "no day %s %d in year %d", o.clock.month, o.clock.day, base+o.wrap)
 			}
-			c := s.clock
-			year := base + s.wrap
-			s.t = time.Date(year, c.month, c.day, c.hour, c.min, c.sec, c.nsec, loc)
-			if s.t.Day() != c.day {
-				p.warn(s.line, "no day %s %d in year %d", c.month, c.day, year)
+		}
+		for _, ev := range log.Events {
+			if ev.HasTime && !ev.HasYear {
+				wrap, c := fromPlaceholder(ev.Time)
+				ev.Time, ev.HasYear = at(wrap, c), yearKnown
 			}
-			if s.ev != nil {
-				s.ev.HasYear = yearKnown
-			}
+		}
+		keyTime := func(k [7]int) time.Time {
+			return time.Date(base+k[0], time.Month(k[1]), k[2], k[3], k[4], k[5], k[6], loc)
+		}
+		minY, maxY := keyTime(minKey), keyTime(maxKey)
+		if !haveFull || minY.Before(minFull) {
+			minFull = minY
+		}
+		if !haveFull || maxY.After(maxFull) {
+			maxFull = maxY
 		}
 		p.warnings = append(p.warnings, source.Warnf(0,
 			"syslog timestamps have no year or time zone: %s; time zone %s assumed", how, loc))
@@ -222,20 +305,8 @@ func Parse(artifact string, data []byte, opt Options) (*Log, []source.Warning) {
 		p.warnings = append(p.warnings, source.Warnf(0,
 			"%d timestamps have no time zone; %s assumed", zoneless, loc))
 	}
-
-	for i, s := range stamps {
-		if s.ev != nil {
-			s.ev.Time, s.ev.HasTime = s.t, true
-			if !s.yearless {
-				s.ev.HasYear = true
-			}
-		}
-		if i == 0 || s.t.Before(log.FirstTime) {
-			log.FirstTime = s.t
-		}
-		if i == 0 || s.t.After(log.LastTime) {
-			log.LastTime = s.t
-		}
+	if stamped > 0 {
+		log.FirstTime, log.LastTime = minFull, maxFull
 	}
 	if p.dropped > 0 {
 		p.warnings = append(p.warnings, source.Warnf(0, "%d more warnings not shown", p.dropped))
@@ -243,7 +314,38 @@ func Parse(artifact string, data []byte, opt Options) (*Log, []source.Warning) {
 	return log, p.warnings
 }
 
+// maxInterned bounds the shared field maps of one log.
+const maxInterned = 4096
+
+// fields1 returns a map of one field. Maps of the same field are shared
+// between events (a log of a million "table full" lines must not hold a
+// million maps); Parse copies a shared map before changing it.
+func (p *parser) fields1(k, v string) map[string]string {
+	key := [2]string{k, v}
+	if m, ok := p.interned[key]; ok {
+		return m
+	}
+	m := map[string]string{k: v}
+	if len(p.interned) < maxInterned {
+		p.interned[key] = m
+	}
+	return m
+}
+
+// isInterned tells a shared map.
+func (p *parser) isInterned(m map[string]string) bool {
+	if len(m) != 1 {
+		return false
+	}
+	for k, v := range m {
+		s, ok := p.interned[[2]string{k, v}]
+		return ok && reflect.ValueOf(s).UnsafePointer() == reflect.ValueOf(m).UnsafePointer()
+	}
+	return false
+}
+
 type parser struct {
+	interned map[[2]string]map[string]string // see fields1
 	artifact string
 	loc      *time.Location
 	boot     time.Time
