@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nettriage/nettriage/analyzer/engine"
 )
@@ -44,14 +45,14 @@ func colours(on bool) palette {
 func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 	p := colours(opt.Color)
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "%snettriage %s%s — %d artifact(s), host(s): %s\n", p.bold, r.Tool.Version, p.reset,
-		len(r.Artifacts), strings.Join(r.Hosts, ", "))
+	fmt.Fprintf(b, "%snettriage %s%s — %d artifact(s), host(s): %s\n", p.bold, Escape(r.Tool.Version), p.reset,
+		len(r.Artifacts), strings.Join(escapeAll(r.Hosts), ", "))
 
 	if opt.Verbose || len(r.Findings) == 0 {
 		for _, a := range r.Artifacts {
-			fmt.Fprintf(b, "  %s%-10s%s %s [%s]\n", p.dim, a.Kind, p.reset, a.Name, a.Host)
+			fmt.Fprintf(b, "  %s%-10s%s %s [%s]\n", p.dim, Escape(a.Kind), p.reset, Escape(a.Name), Escape(a.Host))
 			for _, wn := range a.Warnings {
-				fmt.Fprintf(b, "             warning: %s\n", wn)
+				fmt.Fprintf(b, "             warning: %s\n", Escape(wn.String()))
 			}
 		}
 	}
@@ -68,27 +69,28 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 			col := map[string]string{"critical": p.red, "warning": p.yellow, "info": p.blue}[current]
 			fmt.Fprintf(b, "\n%s%s== %s ==%s\n", p.bold, col, strings.ToUpper(current), p.reset)
 		}
-		fmt.Fprintf(b, "\n%s[%s] %s%s  (%s, host %s)\n", p.bold, f.Rule, f.Title, p.reset, f.Confidence, f.Host)
+		fmt.Fprintf(b, "\n%s[%s] %s%s  (%s, host %s)\n", p.bold, Escape(f.Rule), Escape(f.Title), p.reset, Escape(f.Confidence), Escape(f.Host))
 		if f.ExplainedBy != "" {
-			fmt.Fprintf(b, "  explained by: %s\n", f.ExplainedBy)
+			fmt.Fprintf(b, "  explained by: %s\n", Escape(f.ExplainedBy))
 		}
-		fmt.Fprintf(b, "  %s\n", wrap(f.Summary, 2))
+		fmt.Fprintf(b, "  %s\n", wrap(Escape(f.Summary), 2))
 		if len(f.Evidence) > 0 {
 			b.WriteString("  Evidence:\n")
 			for _, e := range f.Evidence {
-				loc := e.Artifact
+				name := Escape(e.Artifact)
+				loc := name
 				if e.Line > 0 {
-					loc = fmt.Sprintf("%s:%d", e.Artifact, e.Line)
+					loc = fmt.Sprintf("%s:%d", name, e.Line)
 					if e.EndLine > e.Line {
 						loc = fmt.Sprintf("%s-%d", loc, e.EndLine)
 					}
 				}
 				if e.Frame > 0 {
-					loc = fmt.Sprintf("%s frame %d", e.Artifact, e.Frame)
+					loc = fmt.Sprintf("%s frame %d", name, e.Frame)
 				}
 				fmt.Fprintf(b, "    %s%s%s", p.dim, loc, p.reset)
 				if e.Note != "" {
-					fmt.Fprintf(b, "  (%s)", e.Note)
+					fmt.Fprintf(b, "  (%s)", Escape(e.Note))
 				}
 				b.WriteString("\n")
 				if e.Text != "" {
@@ -104,19 +106,19 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 			textLadder(b, f, fl, p, opt.Verbose)
 		}
 		if opt.Verbose {
-			fmt.Fprintf(b, "  Why:\n    %s\n", indent(f.Explanation, 4))
+			fmt.Fprintf(b, "  Why:\n    %s\n", indent(escapeLines(f.Explanation), 4))
 		}
-		fmt.Fprintf(b, "  Fix:\n    %s\n", indent(f.Remediation, 4))
+		fmt.Fprintf(b, "  Fix:\n    %s\n", indent(escapeLines(f.Remediation), 4))
 		if len(f.Missing) > 0 {
 			b.WriteString("  Collect next:\n")
 			for _, m := range f.Missing {
-				fmt.Fprintf(b, "    - %s: %s\n      $ %s\n", m.Kind, m.Why, m.Collect)
+				fmt.Fprintf(b, "    - %s: %s\n      $ %s\n", Escape(m.Kind), Escape(m.Why), Escape(m.Collect))
 			}
 		}
 		if len(f.References) > 0 && opt.Verbose {
 			b.WriteString("  References:\n")
 			for _, ref := range f.References {
-				fmt.Fprintf(b, "    %s\n", ref)
+				fmt.Fprintf(b, "    %s\n", Escape(ref))
 			}
 		}
 	}
@@ -135,34 +137,34 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 			if len(c.Rules) > 0 {
 				mark = p.yellow + "*" + p.reset
 			}
-			fmt.Fprintf(b, " %s %-32s %+12d  %s\n", mark, c.Name, c.Delta, c.Meaning)
+			fmt.Fprintf(b, " %s %-32s %+12d  %s\n", mark, Escape(c.Name), c.Delta, Escape(c.Meaning))
 		}
 	}
 	if len(r.Captures) > 0 {
 		fmt.Fprintf(b, "\n%sCaptures%s\n", p.bold, p.reset)
 		for _, c := range r.Captures {
-			fmt.Fprintf(b, "  %s: %d packets (%d TCP), %d connections", c.Artifact, c.Packets, c.TCPPackets, c.FlowCount)
+			fmt.Fprintf(b, "  %s: %d packets (%d TCP), %d connections", Escape(c.Artifact), c.Packets, c.TCPPackets, c.FlowCount)
 			if c.Packets > 0 {
 				fmt.Fprintf(b, ", %s to %s (%s)", c.Start.Format("2006-01-02 15:04:05"), c.End.Format("15:04:05 MST"),
 					c.End.Sub(c.Start).Round(time.Millisecond))
 			}
 			b.WriteString("\n")
 			for _, n := range c.Notes {
-				fmt.Fprintf(b, "    %s\n", n)
+				fmt.Fprintf(b, "    %s\n", Escape(n))
 			}
 			for i, m := range c.NAT {
 				if i == 4 && !opt.Verbose {
 					fmt.Fprintf(b, "    … %d more NAT mappings (use -v)\n", len(c.NAT)-i)
 					break
 				}
-				fmt.Fprintf(b, "    NAT: %s  became  %s  (%d packets)\n", m.Before, m.After, m.Packets)
+				fmt.Fprintf(b, "    NAT: %s  became  %s  (%d packets)\n", Escape(m.Before), Escape(m.After), m.Packets)
 			}
 		}
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(b, "\n%sErrors:%s\n", p.bold, p.reset)
 		for _, e := range r.Errors {
-			fmt.Fprintf(b, "  %s: %s\n", e.Artifact, e.Message)
+			fmt.Fprintf(b, "  %s: %s\n", Escape(e.Artifact), Escape(e.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -204,16 +206,22 @@ func indent(s string, n int) string {
 }
 
 // firstLines shortens evidence text for a terminal: at most n lines of at
-// most 200 characters each.
+// most 200 bytes each (cut on a character), escaped.
 func firstLines(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	if len(lines) > n {
 		lines = append(lines[:n], "…")
 	}
 	for i, l := range lines {
+		l = Escape(strings.TrimSuffix(l, "\r"))
 		if len(l) > 200 {
-			lines[i] = l[:200] + "…"
+			cut := 200
+			for cut > 0 && !utf8.RuneStart(l[cut]) {
+				cut--
+			}
+			l = l[:cut] + "…"
 		}
+		lines[i] = l
 	}
 	return strings.Join(lines, "\n      ")
 }
@@ -240,7 +248,7 @@ func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p 
 			}
 		}
 	}
-	fmt.Fprintf(b, "  Packets of %s (%s), %d in the flow:\n", fl.Label(), fl.Artifact, fl.Total)
+	fmt.Fprintf(b, "  Packets of %s (%s), %d in the flow:\n", Escape(fl.Label()), Escape(fl.Artifact), fl.Total)
 	skipped := false
 	for i, pk := range pkts {
 		if !show[i] {
@@ -259,13 +267,13 @@ func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p 
 		if pk.Dir == "<" {
 			dir = "←"
 		}
-		line := fmt.Sprintf("#%-7d %s %s %-12s seq=%d", pk.Frame, pk.Time.Format("15:04:05.000000"), dir, pk.Flags, pk.Seq)
+		line := fmt.Sprintf("#%-7d %s %s %-12s seq=%d", pk.Frame, pk.Time.Format("15:04:05.000000"), dir, Escape(pk.Flags), pk.Seq)
 		if strings.Contains(pk.Flags, "ACK") {
 			line += fmt.Sprintf(" ack=%d", pk.Ack)
 		}
 		line += fmt.Sprintf(" win=%d len=%d", pk.Win, pk.Len)
 		if len(pk.Notes) > 0 {
-			line += "  " + strings.Join(pk.Notes, ", ")
+			line += "  " + strings.Join(escapeAll(pk.Notes), ", ")
 		}
 		fmt.Fprintf(b, "    %s %s\n", mark, line)
 	}
