@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nettriage/nettriage/internal/hostile"
 )
 
 var validKinds = map[Kind]bool{
@@ -59,6 +61,50 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("piece %q: Line0 %d does not point at its first line %q", a.Name, a.Line0, first)
 				}
 			}
+		}
+	})
+}
+
+// FuzzExpandArchive feeds archives to the whole expansion: tar, tar.gz,
+// tar.xz, zip, a lone .gz, and hostile ones (a sparse member, an xz block
+// asking for a huge dictionary, nesting). It checks that nothing panics,
+// that every error names its artifact, and that no member is bigger than
+// the limits allow.
+func FuzzExpandArchive(f *testing.F) {
+	sos := []entry{
+		{name: "sosreport-n1-2024-01-01-abcdefg/sos_commands/kernel/sysctl_-a", body: "net.ipv4.ip_forward = 1\n"},
+		{name: "sosreport-n1-2024-01-01-abcdefg/var/log/messages", body: "Nov 20 22:36:36 n1 kernel: nf_conntrack: table full, dropping packet\n"},
+		{name: "sosreport-n1-2024-01-01-abcdefg/proc/sys/net/ipv4/tcp_tw_reuse", body: "1\n"},
+	}
+	tb := tarBytes(f, sos)
+	f.Add(tb)
+	f.Add(gzipBytes(f, tb))
+	f.Add(xzBytes(f, tb))
+	f.Add(zipBytes(f, sos))
+	f.Add(gzipBytes(f, []byte("Nov 20 22:36:36 n1 kernel: x\n")))
+	f.Add(tarBytes(f, []entry{{name: "in.tar", body: string(tb)}}))
+	f.Add(hostile.SparseTar(1))
+	f.Add(hostile.XzHugeDict(40))
+	f.Add(hostile.XzHugeDict(20))
+	f.Add(hostile.Nested(3))
+	f.Add(hostile.EscapeZip())
+	lim := Limits{MaxTotalBytes: 8 << 20, MaxFiles: 200, MaxFileBytes: 4 << 20, MaxNesting: 1}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		arts, errs := Expand([]Input{{Name: "in", Data: data}}, lim)
+		for _, e := range errs {
+			if e.Artifact == "" || e.Message == "" {
+				t.Fatalf("empty error %+v", e)
+			}
+		}
+		var total int64
+		for _, a := range arts {
+			if int64(len(a.Data)) > lim.MaxFileBytes && !strings.HasSuffix(a.Name, "proc/sys") {
+				t.Fatalf("%q: %d bytes, over the member limit", a.Name, len(a.Data))
+			}
+			total += int64(len(a.Data))
+		}
+		if total > lim.MaxTotalBytes {
+			t.Fatalf("%d bytes in all, over the total limit", total)
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/internal/hostile"
+	"github.com/nettriage/nettriage/internal/hostile/parseall"
 )
 
 // Each hostile case runs in a child process (this test binary, re-executed
@@ -62,7 +63,7 @@ func hostileChild(file, name string) int {
 	res := childResult{Errors: errs}
 	var keep []any
 	for _, a := range arts {
-		v, _ := hostile.Parse(a)
+		v, _ := parseall.Parse(a)
 		if v != nil {
 			keep = append(keep, v)
 			res.Parsed++

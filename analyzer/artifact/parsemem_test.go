@@ -11,6 +11,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/internal/hostile"
+	"github.com/nettriage/nettriage/internal/hostile/parseall"
 )
 
 // parseInputs returns, per kind, the largest text artifact found in the
@@ -70,7 +71,7 @@ func BenchmarkParseMemory(b *testing.B) {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				v, _ := hostile.Parse(a)
+				v, _ := parseall.Parse(a)
 				runtime.ReadMemStats(&after)
 				runtime.GC()
 				var held runtime.MemStats

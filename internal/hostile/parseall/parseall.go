@@ -1,4 +1,6 @@
-package hostile
+// Package parseall runs the parser of an artifact's kind, as analyzer/facts does,
+// for tests and benchmarks that measure expansion and parsing together.
+package parseall
 
 import (
 	"github.com/nettriage/nettriage/analyzer/artifact"
