@@ -6,6 +6,9 @@
 package main
 
 import (
+	"runtime/debug"
+	"strconv"
+
 	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
 
@@ -16,9 +19,20 @@ import (
 var version = "dev"
 
 func main() {
-	// ALLOWED_ORIGINS is a wrangler var; empty (the default) keeps CORS off.
-	workers.Serve(api.New(api.Config{
-		Version:        version,
+	// An isolate has 128 MB. A soft limit below it makes the collector
+	// run before the heap doubles past it (see api.DefaultMaxBodyBytes).
+	debug.SetMemoryLimit(api.MemoryLimit)
+	cfg := api.Config{
+		Version: version,
+		// ALLOWED_ORIGINS is a wrangler var; empty (the default) keeps CORS off.
 		AllowedOrigins: api.ParseOrigins(cloudflare.Getenv("ALLOWED_ORIGINS")),
-	}))
+	}
+	// MAX_BODY_BYTES overrides the body limit, for measuring memory against
+	// body size (wasm/worker/test/measure.mjs); deployments leave it unset.
+	if n, err := strconv.ParseInt(cloudflare.Getenv("MAX_BODY_BYTES"), 10, 64); err == nil && n > 0 {
+		cfg.MaxBodyBytes = n
+		cfg.Limits = api.DefaultLimits()
+		cfg.Limits.MaxTotalBytes, cfg.Limits.MaxFileBytes = n, n
+	}
+	workers.Serve(api.New(cfg))
 }

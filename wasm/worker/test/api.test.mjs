@@ -142,7 +142,7 @@ test('GET /v1/health', async () => {
   assert.equal(res.status, 200);
   const h = await res.json();
   assert.equal(h.status, 'ok');
-  assert.equal(h.max_body_bytes, 16 << 20);
+  assert.equal(h.max_body_bytes, 10 << 20);
 });
 
 test('GET /v1/rules lists every rule file', async () => {
@@ -245,14 +245,14 @@ test('400 when no file is sent', async () => {
 });
 
 test('413 when the body is over the limit', async () => {
-  const big = Buffer.alloc((16 << 20) + 1, 'a');
+  const big = Buffer.alloc((10 << 20) + 1, 'a');
   // Declared with Content-Length: refused before it is read.
-  await expectError(await fetch(`${worker.base}/v1/analyze?name=big`, { method: 'POST', body: big }), 413, /limit is 16777216 bytes/);
+  await expectError(await fetch(`${worker.base}/v1/analyze?name=big`, { method: 'POST', body: big }), 413, /limit is 10485760 bytes/);
   // Chunked, no Content-Length: refused while reading, as multipart too.
   const chunked = (parts) => new ReadableStream({
     pull(c) { const p = parts.shift(); if (p) c.enqueue(p); else c.close(); },
   });
-  const chunks = () => Array.from({ length: 17 }, () => new Uint8Array(1 << 20).fill(97));
+  const chunks = () => Array.from({ length: 11 }, () => new Uint8Array(1 << 20).fill(97));
   await expectError(await fetch(`${worker.base}/v1/analyze?name=big`, { method: 'POST', body: chunked(chunks()), duplex: 'half' }), 413, /too large/);
   const boundary = 'nettriage-test-boundary';
   const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.log"\r\n\r\n`);
