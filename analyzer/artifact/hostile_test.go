@@ -318,3 +318,16 @@ func TestHostileNames(t *testing.T) {
 		}
 	}
 }
+
+func TestNegativeLimitsMeanDefaults(t *testing.T) {
+	in := []artifact.Input{{Name: "sparse.tar", Data: hostile.SparseTar(3)}}
+	for _, lim := range []artifact.Limits{{}, {MaxTotalBytes: -1, MaxFiles: -5, MaxFileBytes: -1, MaxNesting: -1}} {
+		arts, errs := artifact.Expand(in, lim)
+		if len(arts) != 1 || len(errs) != 1 || !strings.Contains(errs[0].Message, "size limit of 2147483648 bytes per file") {
+			t.Errorf("%+v: %d artifacts, errors %v", lim, len(arts), errs)
+		}
+	}
+	// One budget: the input itself counts against MaxTotalBytes.
+	_, errs := artifact.Expand([]artifact.Input{{Name: "a", Data: []byte("x\n")}, {Name: "b", Data: make([]byte, 100)}}, artifact.Limits{MaxTotalBytes: 50})
+	wantErrors(t, errs, artifact.Error{Artifact: "b", Message: "input of 100 bytes does not fit in the total limit of 50 bytes"})
+}
