@@ -8,6 +8,7 @@ package artifact
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -104,6 +105,9 @@ type Artifact struct {
 	// Line0 is the line offset of Data's first line in the original input
 	// (transcript pieces), so line n of Data is line Line0+n of the input.
 	Line0 int
+	// Time is when the content was read, when the input says so (a collect
+	// bundle's manifest); zero when unknown.
+	Time time.Time
 }
 
 // Error is an input, or part of one, that could not be used.

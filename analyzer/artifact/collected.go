@@ -52,6 +52,9 @@ type CollectFile struct {
 	From      string `json:"from"`   // the path read, or the command line run
 	Namespace string `json:"namespace,omitempty"`
 	Snapshot  int    `json:"snapshot,omitempty"` // 1 or 2 for counters taken twice
+	// Time is when the file was read (added in collect/v1 bundles of
+	// nettriage 0.3; older bundles leave it out).
+	Time time.Time `json:"time,omitzero"`
 	Stored    bool   `json:"stored"`
 	Bytes     int64  `json:"bytes"`
 	Files     int    `json:"files,omitempty"`     // files stored from a tree
@@ -200,6 +203,9 @@ func (b *collectedBundle) add(x *expander, t *tree, m *member, host string) {
 			return
 		}
 		g := b.group(t.id+b.root+dir, host, e.Namespace, KindCounters)
+		if g.art.Time.IsZero() {
+			g.art.Time = e.Time
+		}
 		// A comment line says where each part starts; the parser skips it.
 		g.art.Data = append(g.art.Data, "# /proc/net/"+base+"\n"...)
 		g.art.Data = append(g.art.Data, text...)

@@ -361,7 +361,7 @@ func commandKind(name string, args []string) (Kind, string) {
 		return KindConntrack, ""
 	case "dmesg", "journalctl":
 		return KindLog, ""
-	case "uname", "hostname", "hostnamectl":
+	case "uname", "hostname", "hostnamectl", "date":
 		return KindSystem, ""
 	case "ps":
 		return KindProcesses, ""

@@ -116,6 +116,7 @@ var lineTests = []lineTest{
 	strong(KindSystem, `^Linux version \d+\.\d+`),
 	strong(KindSystem, `^(Red Hat Enterprise Linux|CentOS|Rocky Linux|AlmaLinux|Fedora|Oracle Linux|Scientific Linux|Amazon Linux)\b.* release \d`),
 	strong(KindSystem, `^\s*Static hostname: `),
+	strong(KindSystem, `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-3]?\d \d{2}:\d{2}:\d{2} (\S+ )?\d{4}$`), // date
 	weak(KindSystem, `^(NAME|ID|ID_LIKE|VERSION|VERSION_ID|PRETTY_NAME|ANSI_COLOR|CPE_NAME|HOME_URL|BUG_REPORT_URL|VERSION_CODENAME)=`),
 
 	strong(KindProcesses, `^USER\s+PID\s+%CPU\s+%MEM`),

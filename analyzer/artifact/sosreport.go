@@ -31,7 +31,7 @@ var sosSniffDirs = []string{
 	"sos_commands/networking/", "sos_commands/ipvs/", "sos_commands/firewall_tables/",
 	"sos_commands/kernel/", "sos_commands/logs/", "sos_commands/keepalived/", "sos_commands/conntrack/",
 	"sos_commands/host/", "sos_commands/general/", "sos_commands/firewalld/", "sos_commands/release/",
-	"sos_strings/",
+	"sos_commands/date/", "sos_strings/",
 }
 
 // sosSkipCommands are outputs in sosSniffDirs known to be of no kind;
@@ -42,7 +42,7 @@ var sosSkipCommands = []string{"ethtool_", "tc_", "nmcli_", "ip_neigh", "ip_madd
 
 // sosFiles are copied files worth reading, relative to the sosreport root.
 var sosFiles = map[string]bool{
-	"hostname": true, "uname": true, "proc/version": true, "proc/net/netstat": true, "proc/net/snmp": true,
+	"hostname": true, "uname": true, "date": true, "proc/version": true, "proc/net/netstat": true, "proc/net/snmp": true,
 	"proc/net/stat/nf_conntrack": true, "proc/net/nf_conntrack": true, "proc/net/ip_vs": true,
 	"proc/net/ip_vs_stats": true, "proc/net/ip_vs_conn": true, "etc/hostname": true, "etc/os-release": true,
 	"etc/redhat-release": true, "var/log/dmesg": true, "sos_reports/manifest.json": true,

@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"strconv"
 	"testing"
 )
 
@@ -79,5 +80,25 @@ func TestNstatFirstRunIsTotal(t *testing.T) {
 	h = host(t, map[string]string{"paste.txt": two})
 	if c, _ := Moved(h, "TcpExt.ListenDrops"); c.SinceBoot || c.Value != 12 {
 		t.Fatalf("two nstat runs: %+v, want the increment 12", c)
+	}
+}
+
+// Two sosreports of one host taken hours apart: each one's date file
+// times its counters, so the two are a rise over a known interval.
+func TestTwoSosreportsByDate(t *testing.T) {
+	netstat := func(drops int) string {
+		return "TcpExt: ListenDrops\nTcpExt: " + strconv.Itoa(drops) + "\n"
+	}
+	h := host(t, map[string]string{
+		"sosreport-n1-a/hostname":               "n1\n",
+		"sosreport-n1-a/sos_commands/date/date": "Tue Mar  3 08:00:00 UTC 2026\n",
+		"sosreport-n1-a/proc/net/netstat":       netstat(100),
+		"sosreport-n1-b/hostname":               "n1\n",
+		"sosreport-n1-b/sos_commands/date/date": "Tue Mar  3 11:00:00 UTC 2026\n",
+		"sosreport-n1-b/proc/net/netstat":       netstat(400),
+	})
+	c, ok := Moved(h, "TcpExt.ListenDrops")
+	if !ok || c.SinceBoot || c.Value != 300 || c.Seconds != 3*3600 {
+		t.Fatalf("%+v %v, want a rise of 300 over 3 h", c, ok)
 	}
 }

@@ -93,6 +93,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 	if opt.Year == 0 {
 		opt.Year = captureYear(arts, captures)
 	}
+	dates := bundleDates(arts, opt)
 	get := func(a *artifact.Artifact) *Host {
 		name := a.Host
 		if name == "" {
@@ -115,7 +116,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 			h.Captures = append(h.Captures, c)
 			continue
 		}
-		w := h.add(a, opt)
+		w := h.add(a, opt, dates)
 		if len(w) > 0 {
 			warns[a.Name] = append(warns[a.Name], w...)
 		}
@@ -136,7 +137,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 }
 
 // add parses one artifact into the host's facts.
-func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
+func (h *Host) add(a *artifact.Artifact, opt Options, bundleDates map[string]time.Time) []source.Warning {
 	var w []source.Warning
 	switch a.Kind {
 	case artifact.KindSysctl:
@@ -151,7 +152,14 @@ func (h *Host) add(a *artifact.Artifact, opt Options) []source.Warning {
 			if delta && s.Form == "nstat" {
 				s.Delta = true
 			}
-			h.Counters = append(h.Counters, &CounterSnapshot{Snapshot: s, Artifact: a.Name, Time: labelTime(s.Label, opt)})
+			t := labelTime(s.Label, opt)
+			if t.IsZero() {
+				t = a.Time
+			}
+			if t.IsZero() && len(set.Snapshots) == 1 {
+				t = bundleDates[bundleRoot(a.Name)]
+			}
+			h.Counters = append(h.Counters, &CounterSnapshot{Snapshot: s, Artifact: a.Name, Time: t})
 		}
 	case artifact.KindIptables, artifact.KindNftables:
 		var rs *iptables.Ruleset
@@ -215,6 +223,42 @@ func (h *Host) mergeSysctl(t *sysctl.Table) {
 		}
 		h.Sysctl.Entries[k] = t.Entries[k]
 	}
+}
+
+// bundleRoot is the top folder of a sosreport-like bundle an artifact
+// belongs to: the part of its name before /sos_commands/, /proc/ or /etc/.
+func bundleRoot(name string) string {
+	for _, sep := range []string{"/sos_commands/", "/proc/", "/etc/", "/var/log/"} {
+		if i := strings.Index(name, sep); i >= 0 {
+			return name[:i]
+		}
+	}
+	return ""
+}
+
+// bundleDates reads the `date` file of each sosreport (sos_commands/date/date,
+// or the top-level date link), so that two sosreports of one host taken
+// hours apart are two timed snapshots of the same counters.
+func bundleDates(arts []*artifact.Artifact, opt Options) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, a := range arts {
+		root := ""
+		switch {
+		case strings.HasSuffix(a.Name, "/sos_commands/date/date"):
+			root = strings.TrimSuffix(a.Name, "/sos_commands/date/date")
+		case strings.HasSuffix(a.Name, "/date") && !strings.Contains(a.Name, "/sos_commands/"):
+			root = strings.TrimSuffix(a.Name, "/date")
+		default:
+			continue
+		}
+		for _, line := range strings.Split(string(a.Data), "\n") {
+			if t := labelTime(line, opt); !t.IsZero() {
+				out[root] = t
+				break
+			}
+		}
+	}
+	return out
 }
 
 // firstNstatRunIsTotal undoes the increments reading of the first nstat

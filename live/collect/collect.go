@@ -247,6 +247,9 @@ func (c *collector) readFile(rel, src, ns string, snapshot int) {
 	data, err := os.ReadFile(src)
 	f := artifact.CollectFile{Path: rel, Source: "file", From: src, Namespace: ns, Snapshot: snapshot,
 		DurationMS: millis(time.Since(start))}
+	if snapshot > 0 {
+		f.Time = start.UTC() // counters compared over a known interval
+	}
 	if err != nil {
 		f.Error, f.NeedsRoot = errText(err), isPermission(err)
 		c.b.record(f)

@@ -29,7 +29,14 @@ type Info struct {
 	HostnameSrc source.Ref
 	KernelSrc   source.Ref
 	OSSrc       source.Ref
+	// Date is the output of `date` (the time a bundle was collected), as
+	// printed; DateSrc is its line.
+	Date    string
+	DateSrc source.Ref
 }
+
+// dateLine is `date` in the C locale: "Tue Mar  3 08:00:00 UTC 2026".
+var dateLine = regexp.MustCompile(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-3]?\d \d{2}:\d{2}:\d{2} (\S+ )?\d{4}$`)
 
 // KernelVersion is a parsed kernel release.
 type KernelVersion struct {
@@ -92,6 +99,8 @@ func Parse(artifact string, data []byte) (*Info, []source.Warning) {
 		ref := source.At(artifact, l.No, l.Text)
 		f := strings.Fields(text)
 		switch {
+		case dateLine.MatchString(text):
+			info.Date, info.DateSrc = text, ref
 		case len(f) >= 3 && f[0] == "Linux" && f[1] == "version":
 			// /proc/version: "Linux version 4.18.0-80.el8.x86_64 (mockbuild@...) (gcc ...) #1 SMP ..."
 			info.KernelRelease, info.KernelSrc = f[2], ref

@@ -128,3 +128,12 @@ func FuzzParse(f *testing.F) {
 		ParseKernelVersion(info.KernelRelease)
 	})
 }
+
+// The output of date (a sosreport's sos_commands/date/date) is the time the
+// bundle was collected.
+func TestDateLine(t *testing.T) {
+	info, warns := Parse("sos_commands/date/date", []byte("Tue Mar  3 08:00:00 UTC 2026\n"))
+	if len(warns) > 0 || info.Date != "Tue Mar  3 08:00:00 UTC 2026" || info.DateSrc.Line != 1 {
+		t.Fatalf("%+v %v", info, warns)
+	}
+}
