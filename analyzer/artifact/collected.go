@@ -54,11 +54,11 @@ type CollectFile struct {
 	Snapshot  int    `json:"snapshot,omitempty"` // 1 or 2 for counters taken twice
 	// Time is when the file was read (added in collect/v1 bundles of
 	// nettriage 0.3; older bundles leave it out).
-	Time time.Time `json:"time,omitzero"`
-	Stored    bool   `json:"stored"`
-	Bytes     int64  `json:"bytes"`
-	Files     int    `json:"files,omitempty"`     // files stored from a tree
-	ExitCode  *int   `json:"exit_code,omitempty"` // commands that ran
+	Time     time.Time `json:"time,omitzero"`
+	Stored   bool      `json:"stored"`
+	Bytes    int64     `json:"bytes"`
+	Files    int       `json:"files,omitempty"`     // files stored from a tree
+	ExitCode *int      `json:"exit_code,omitempty"` // commands that ran
 	// DurationMS is how long the read or the command took.
 	DurationMS float64 `json:"duration_ms"`
 	Error      string  `json:"error,omitempty"`
