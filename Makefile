@@ -22,7 +22,7 @@ SITE_SRC      = $(shell find analyzer rules wasm/engine wasm/browser wasm/sitege
 SERVE_ADDR   ?= 127.0.0.1:8080
 WASM_EXEC     = $(shell $(GO) env GOROOT)/lib/wasm
 
-.PHONY: all build test vet bench fuzz release demo clean worker worker-dev test-worker worker-measure site serve test-engine test-site site-measure chromium
+.PHONY: size-guard all build test vet bench fuzz release demo clean worker worker-dev test-worker worker-measure site serve test-engine test-site site-measure chromium
 
 all: build
 
@@ -31,7 +31,7 @@ build: site
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o nettriage ./cmd/nettriage
 
 ## test: vet, gofmt check, every Go test (samples, corpus, CLI), the Worker in wrangler, the playground in Chromium
-test: vet test-worker test-engine test-site
+test: vet test-worker test-engine test-site size-guard
 	@unformatted=$$(gofmt -l analyzer cmd rules wasm live site tools internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 $(PKGS)
 
@@ -122,9 +122,13 @@ chromium:
 test-site: site build chromium node_modules/.package-lock.json
 	node --test wasm/browser/test/site.test.mjs
 
+## size-guard: fail when the engine module exceeds its budget (3 MiB at brotli 11, DESIGN.md); prints its size
+size-guard: site
+	node wasm/browser/test/size.mjs
+
 ## site-measure: module sizes, page-ready time and engine throughput in Chromium vs native
 site-measure: site build chromium node_modules/.package-lock.json
 	node wasm/browser/test/measure.mjs
 
 clean:
-	rm -rf nettriage dist $(WORKER_BUILD) .wrangler $(SITE_TMP) $(SITE_DIR)/*.wasm $(SITE_DIR)/assets.js $(SITE_DIR)/_headers $(SITE_DIR)/wasm_exec.js $(SITE_DIR)/samples
+	rm -rf nettriage dist $(WORKER_BUILD) .wrangler $(SITE_TMP) $(SITE_DIR)/*.wasm $(SITE_DIR)/assets.js $(SITE_DIR)/_headers $(SITE_DIR)/wasm_exec.js $(SITE_DIR)/zoneinfo.zip $(SITE_DIR)/samples

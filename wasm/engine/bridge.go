@@ -3,6 +3,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -192,7 +194,7 @@ func (b *bridge) analyze(msg js.Value, ctx context.Context, reply func(string, .
 
 	opt := triage.Options{Progress: b.progress(id, ctx)}
 	if tz := msg.Get("tz"); tz.Type() == js.TypeString && tz.String() != "" {
-		loc, err := time.LoadLocation(tz.String())
+		loc, err := loadZone(tz.String())
 		if err != nil {
 			reply("error", "message", "time zone: "+err.Error())
 			return
@@ -243,4 +245,53 @@ func (b *bridge) progress(id int, ctx context.Context) func(string, int64, int64
 		last = time.Now()
 		b.post(map[string]any{"type": "progress", "id": id, "artifact": name, "done": float64(done), "total": float64(total)})
 	}
+}
+
+// zoneinfo is the time-zone database, fetched once from the site when a
+// zone is first asked for: embedding it (time/tzdata) would add 450 kB to a
+// module that must stay small, and most analyses use UTC.
+var zoneinfo []byte
+
+// loadZone finds a time zone: from the system where there is one (Node),
+// else from the site's zoneinfo.zip, the same file Go's own loader reads.
+func loadZone(name string) (*time.Location, error) {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc, nil
+	}
+	if zoneinfo == nil {
+		resp, err := await(js.Global().Call("fetch", "zoneinfo.zip"))
+		if err != nil {
+			return nil, fmt.Errorf("the time-zone database could not be loaded: %v", err)
+		}
+		if !resp.Get("ok").Bool() {
+			return nil, fmt.Errorf("the time-zone database could not be loaded: HTTP %d", resp.Get("status").Int())
+		}
+		ab, err := await(resp.Call("arrayBuffer"))
+		if err != nil {
+			return nil, err
+		}
+		u8 := uint8Array.New(ab)
+		zoneinfo = make([]byte, u8.Length())
+		js.CopyBytesToGo(zoneinfo, u8)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zoneinfo), int64(len(zoneinfo)))
+	if err != nil {
+		return nil, fmt.Errorf("the time-zone database is damaged: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		return time.LoadLocationFromTZData(name, data)
+	}
+	return nil, fmt.Errorf("unknown time zone %s", name)
 }

@@ -13,9 +13,6 @@ package main
 import (
 	"syscall/js"
 
-	// The browser has no zoneinfo files; the tz option needs the database.
-	_ "time/tzdata"
-
 	"github.com/nettriage/nettriage/wasm/engine/session"
 )
 

@@ -90,6 +90,16 @@ func run(site, engine, ui, wasmExec, samples string) error {
 	if err := os.WriteFile(filepath.Join(site, "wasm_exec.js"), data, 0o644); err != nil {
 		return err
 	}
+	// The time-zone database is loaded by the engine only when a zone is
+	// asked for, so the engine module does not carry it (GOROOT/lib/time,
+	// next to GOROOT/lib/wasm).
+	zones, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(wasmExec)), "time", "zoneinfo.zip"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(site, "zoneinfo.zip"), zones, 0o644); err != nil {
+		return err
+	}
 	return copySamples(samples, filepath.Join(site, "samples"))
 }
 

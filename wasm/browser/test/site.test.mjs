@@ -129,6 +129,21 @@ test('a pasted terminal session', async () => {
   await context.close();
 });
 
+test('a time zone loads the zone database from the site on demand', async () => {
+  const { context, page, requests, problems } = await openPage(browser, server.base);
+  assert.ok(!requests.some((r) => r.url.endsWith('/zoneinfo.zip')), 'zone database loaded before it was needed');
+  const session = fs.readFileSync(path.join(samples, 'vip-nodeport-local-race/positive/node-1-session.txt'), 'utf8');
+  await page.click('details.options summary');
+  await page.fill('#opt-tz', 'Asia/Shanghai');
+  await page.fill('#paste', session);
+  await page.click('#paste-go');
+  await page.waitForSelector('[data-rule="vip-nodeport-local-race"][data-confidence="confirmed"]');
+  assert.ok(requests.some((r) => r.url === server.base + '/zoneinfo.zip'), 'zoneinfo.zip was not fetched');
+  assert.deepEqual(problems, []);
+  assertOffline(requests);
+  await context.close();
+});
+
 test('sample gallery, shared link, rule playground and exports', async () => {
   const { context, page, requests, problems } = await openPage(browser, server.base);
   await page.click('button[data-sample="tw-recycle-nat/positive"]');
