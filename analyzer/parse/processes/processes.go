@@ -23,6 +23,9 @@ type Process struct {
 	// START, TTY, TIME, ...).
 	Fields map[string]string
 	Src    source.Ref
+	// Threads counts the thread rows listed under the process (ps m, ps
+	// -L); 0 when the listing shows none.
+	Threads int
 }
 
 // Name is the base name of argv[0]: "kube-proxy" for
@@ -85,6 +88,10 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 			warns = append(warns, source.Warnf(l.No, "line before a ps header: %.80q", l.Text))
 			continue
 		}
+		if isThreadRow(header, l.Text, t.Processes) {
+			t.Processes[len(t.Processes)-1].Threads++
+			continue
+		}
 		p, err := parseRow(header, l.Text)
 		if err != "" {
 			warns = append(warns, source.Warnf(l.No, "%s: %.80q", err, l.Text))
@@ -97,6 +104,41 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 		warns = append(warns, source.Warnf(0, "no ps header (PID ... COMMAND) found"))
 	}
 	return t, warns
+}
+
+// isThreadRow tells a thread row from a process row: ps m (ps auxwwwm)
+// prints each thread under its process with "-" for the PID, and ps -L
+// repeats the PID with the thread's own LWP. Both belong to the process
+// before them; neither is a malformed line.
+func isThreadRow(header []string, line string, procs []*Process) bool {
+	if len(procs) == 0 {
+		return false
+	}
+	f := strings.Fields(line)
+	last := procs[len(procs)-1]
+	for i, name := range header {
+		if i >= len(f) {
+			return false
+		}
+		switch name {
+		case "PID":
+			if f[i] == "-" {
+				return true
+			}
+			if f[i] != strconv.Itoa(last.PID) {
+				return false
+			}
+		case "LWP", "SPID", "TID":
+			pid := -1
+			for j, h := range header {
+				if h == "PID" && j < len(f) {
+					pid, _ = strconv.Atoi(f[j])
+				}
+			}
+			return pid == last.PID && f[i] != strconv.Itoa(pid)
+		}
+	}
+	return false
 }
 
 func headerFields(line string) []string {

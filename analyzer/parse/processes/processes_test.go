@@ -107,3 +107,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// ps auxwwwm (sos's process plugin) prints a row per thread with "-" for the
+// PID, and ps -elfL repeats the PID with the thread's LWP: both are threads
+// of the process above, counted, never a warning.
+func TestThreadRows(t *testing.T) {
+	m := `USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+root           1  0.0  0.1 169436 13060 ?        -    Dec01   0:05 /sbin/init splash
+root           -  0.0    -      -     - -        Ss   Dec01   0:05 -
+root         812  0.1  0.3 747296 52604 ?        -    Dec01   2:11 /usr/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf
+root           -  0.0    -      -     - -        Ssl  Dec01   0:20 -
+root           -  0.0    -      -     - -        Ssl  Dec01   0:31 -
+root           -  0.0    -      -     - -        Ssl  Dec01   0:00 -
+`
+	tb, warns := Parse("ps_auxwwwm", []byte(m))
+	if len(warns) != 0 || len(tb.Processes) != 2 || tb.Processes[0].Threads != 1 || tb.Processes[1].Threads != 3 || tb.Processes[1].Name() != "kube-proxy" {
+		t.Fatalf("ps m: %+v %v", tb.Processes, warns)
+	}
+	l := `F S UID          PID    PPID     LWP  C NLWP PRI  NI ADDR SZ WCHAN  STIME TTY          TIME CMD
+4 S root           1       0       1  0    1  80   0 - 42359 -      Dec01 ?        00:00:05 /sbin/init
+4 S root         812       1     812  0    3  80   0 - 186824 -     Dec01 ?        00:02:11 /usr/bin/kube-proxy --v=2
+1 S root         812       1     845  0    3  80   0 - 186824 -     Dec01 ?        00:00:20 /usr/bin/kube-proxy --v=2
+1 S root         812       1     846  0    3  80   0 - 186824 -     Dec01 ?        00:00:31 /usr/bin/kube-proxy --v=2
+`
+	tb, warns = Parse("ps_-elfL", []byte(l))
+	if len(warns) != 0 || len(tb.Processes) != 2 || tb.Processes[1].Threads != 2 {
+		t.Fatalf("ps -L: %+v %v", tb.Processes, warns)
+	}
+}
