@@ -88,6 +88,7 @@ var knownCommands = map[string]bool{
 	"crictl": true, "nsenter": true, "strace": true, "tcpdump": true, "ethtool": true, "ifconfig": true,
 	"route": true, "arp": true, "curl": true, "uptime": true, "date": true, "watch": true,
 	"systemctl": true, "ls": true, "echo": true, "lsmod": true, "ping": true, "nc": true, "telnet": true,
+	"bridge": true,
 }
 
 // proseWords betray a comment or a sentence rather than a command line.
@@ -367,6 +368,13 @@ func commandKind(name string, args []string) (Kind, string) {
 		return KindProcesses, ""
 	case "ip":
 		return ipKind(args), ""
+	case "bridge":
+		for _, a := range args {
+			if a == "fdb" {
+				return KindAddresses, ""
+			}
+		}
+		return KindUnknown, ""
 	case "ifconfig":
 		return KindAddresses, ""
 	case "route":
@@ -460,6 +468,8 @@ func ipKind(args []string) Kind {
 		return KindAddresses
 	case strings.HasPrefix("route", obj) && obj != "ru":
 		return KindRoutes
+	case len(obj) >= 2 && (strings.HasPrefix("neighbour", obj) || strings.HasPrefix("neighbor", obj)):
+		return KindAddresses
 	}
 	return KindUnknown
 }

@@ -61,6 +61,10 @@ var lineTests = []lineTest{
 	weak(KindNftables, `^\s+chain \S+ \{$`),
 	weak(KindNftables, `^\s+type (filter|nat|route) hook `),
 
+	// ip neigh and bridge fdb: entries on the link, read as addresses.
+	strong(KindAddresses, `^\S+ (dev \S+ )?(lladdr \S+ )?(router )?(proxy )?(used \S+ probes \d+ )?(REACHABLE|STALE|DELAY|PROBE|FAILED|INCOMPLETE|NOARP|PERMANENT|NONE)$`),
+	strong(KindAddresses, `^[0-9a-f]{2}(:[0-9a-f]{2}){5} (dev|vlan|dst) \S+`),
+
 	strong(KindIPVS, `^IP Virtual Server version`),
 	strong(KindIPVS, `^Prot LocalAddress:Port`),
 	strong(KindIPVS, `^\s*-> RemoteAddress:Port`),

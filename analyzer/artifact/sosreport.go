@@ -36,7 +36,7 @@ var sosSniffDirs = []string{
 
 // sosSkipCommands are outputs in sosSniffDirs known to be of no kind;
 // there can be hundreds of them (one per interface or module).
-var sosSkipCommands = []string{"ethtool_", "tc_", "nmcli_", "ip_neigh", "ip_maddr", "ip_mroute", "ip_-s_macsec",
+var sosSkipCommands = []string{"ethtool_", "tc_", "nmcli_", "ip_maddr", "ip_mroute", "ip_-s_macsec",
 	"ip_mptcp", "biosdevname", "netstat_-agn", "ifenslave", "bridge_", "devlink", "modinfo_", "lsmod", "bpftool",
 	"dkms", "ls_", "lsof_"}
 
@@ -61,6 +61,9 @@ func sosRelevant(rel string) bool {
 	for _, dir := range sosSniffDirs {
 		if strings.HasPrefix(rel, dir) {
 			base := rel[strings.LastIndexByte(rel, '/')+1:]
+			if strings.HasPrefix(base, "bridge_") && strings.Contains(base, "_fdb") {
+				return true // forwarding entries, read as addresses
+			}
 			for _, skip := range sosSkipCommands {
 				if strings.HasPrefix(base, skip) {
 					return false

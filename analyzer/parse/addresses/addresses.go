@@ -15,6 +15,10 @@ import (
 // Table is a parsed listing.
 type Table struct {
 	Interfaces []*Interface
+	// Neighbours and FDB are the entries of `ip neigh` and `bridge fdb`,
+	// which describe addresses on the link rather than on the host.
+	Neighbours []*Neighbour
+	FDB        []*FDBEntry
 }
 
 // Interface is one link and its addresses.
@@ -91,15 +95,34 @@ func (t *Table) Interface(name string) *Interface {
 func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 	lines := source.Lines(data)
 	for _, l := range lines {
-		if strings.TrimSpace(l.Text) == "" {
+		text := strings.TrimSpace(l.Text)
+		if text == "" {
 			continue
 		}
 		if isIfconfigHeader(l.Text) {
 			return parseIfconfig(artifact, lines)
 		}
+		if isNeighLine(text) || isFDBLine(text) {
+			return parseNeighbours(artifact, lines)
+		}
 		break
 	}
 	return parseIP(artifact, lines)
+}
+
+// parseNeighbours reads an `ip neigh` or `bridge fdb` listing.
+func parseNeighbours(artifact string, lines []source.Line) (*Table, []source.Warning) {
+	t := &Table{}
+	warns := source.CutWarnings(lines)
+	for _, l := range lines {
+		if strings.TrimSpace(l.Text) == "" {
+			continue
+		}
+		if !t.parseNeighOrFDB(artifact, l) {
+			warns = append(warns, source.Warnf(l.No, "unrecognised line: %.80q", l.Text))
+		}
+	}
+	return t, warns
 }
 
 // addrFlags are the words `ip addr` prints after the scope that are flags,
