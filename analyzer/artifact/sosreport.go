@@ -37,7 +37,7 @@ var sosSniffDirs = []string{
 // sosSkipCommands are outputs in sosSniffDirs known to be of no kind;
 // there can be hundreds of them (one per interface or module).
 var sosSkipCommands = []string{"ethtool_", "tc_", "nmcli_", "ip_maddr", "ip_mroute", "ip_-s_macsec",
-	"ip_mptcp", "biosdevname", "netstat_-agn", "ifenslave", "bridge_", "devlink", "modinfo_", "lsmod", "bpftool",
+	"ip_mptcp", "biosdevname", "ifenslave", "bridge_", "devlink", "modinfo_", "lsmod", "bpftool",
 	"dkms", "ls_", "lsof_"}
 
 // sosFiles are copied files worth reading, relative to the sosreport root.
@@ -55,12 +55,15 @@ var sosProcPidNet = regexp.MustCompile(`^proc/\d+/net/(netstat|snmp|stat/nf_conn
 // relative to its root) can matter. A sosreport holds tens of thousands of
 // files; this keeps the rest from being read or sniffed.
 func sosRelevant(rel string) bool {
-	if sosFiles[rel] || sosProcPidNet.MatchString(rel) {
+	if sosFiles[rel] || sosProcPidNet.MatchString(rel) || sosLinkPath(rel) {
 		return true
 	}
 	for _, dir := range sosSniffDirs {
 		if strings.HasPrefix(rel, dir) {
 			base := rel[strings.LastIndexByte(rel, '/')+1:]
+			if sosLinkCommand(base) {
+				return true
+			}
 			if strings.HasPrefix(base, "bridge_") && strings.Contains(base, "_fdb") {
 				return true // forwarding entries, read as addresses
 			}

@@ -22,14 +22,28 @@ func isNetstatHeader(f []string) bool {
 	return len(f) >= 6 && f[0] == "Proto" && f[1] == "Recv-Q" && f[2] == "Send-Q" && containsWord(f, "Foreign")
 }
 
-// parseNetstat reads `netstat -tan[p][o][e]` (net-tools): TCP and UDP rows
-// only; the unix socket section that -a adds is skipped.
+// parseNetstat reads `netstat -tan[p][o][e]` and `-W -neopa` (net-tools):
+// TCP, UDP and raw rows. The other sections that -a and -g add (unix and
+// Bluetooth sockets, multicast group memberships) are skipped whole.
 func parseNetstat(artifact string, lines []source.Line) (*Table, []source.Warning) {
 	t := &Table{Form: "netstat"}
 	var warns []source.Warning
+	other := false // inside a section of no socket rows we read
 	for _, l := range lines {
 		f := strings.Fields(l.Text)
-		if len(f) == 0 || isNetstatHeader(f) || f[0] == "Active" || f[0] == "unix" {
+		if len(f) == 0 {
+			continue
+		}
+		text := strings.TrimSpace(l.Text)
+		switch {
+		case strings.HasPrefix(text, "Active Internet connections"):
+			other = false
+			continue
+		case strings.HasPrefix(text, "Active "), strings.HasPrefix(text, "IPv6/IPv4 Group Memberships"):
+			other = true
+			continue
+		}
+		if other || isNetstatHeader(f) || f[0] == "unix" {
 			continue
 		}
 		proto := strings.TrimRight(f[0], "6")

@@ -521,3 +521,20 @@ func TestProcNet(t *testing.T) {
 		t.Errorf("wildcard %q", tb.Sockets[0].Local.Addr)
 	}
 }
+
+// netstat -W -neopa as sos collects it: wide addresses, user and inode
+// columns, timers, and the unix and multicast sections read past without a
+// warning (ParseClean fails on any).
+func TestNetstatWideNeopa(t *testing.T) {
+	tb := readTestdata(t, "netstat_-W_-neopa")
+	if len(tb.Sockets) != 7 {
+		t.Fatalf("%d sockets, want the 7 internet rows", len(tb.Sockets))
+	}
+	est := find(tb, "tcp", "ESTAB", 22)
+	if len(est) != 1 || est[0].SendQ != 36 || est[0].Peer.Port != 51234 || len(est[0].Users) != 1 || est[0].Users[0].PID != 2201 {
+		t.Fatalf("established ssh row: %+v", est)
+	}
+	if l := find(tb, "tcp", "LISTEN", 10250); len(l) != 1 || l[0].Users[0].Name != "kubelet" {
+		t.Fatalf("kubelet listener: %+v", l)
+	}
+}
