@@ -86,3 +86,24 @@ func TestRuledOutReason(t *testing.T) {
 	}
 	t.Fatal("no check for tw-recycle-nat")
 }
+
+// Evidence labels are short: the command or file name and the line, with
+// the host only when the report has several.
+func TestEvidenceLabels(t *testing.T) {
+	for _, c := range []struct {
+		a           engine.ArtifactInfo
+		name        string
+		line, frame int
+		withHost    bool
+		want        string
+	}{
+		{engine.ArtifactInfo{Host: "node-1", Command: "iptables -t nat -S"}, "paste.txt#4 iptables -t nat -S", 26, 0, false, "iptables -t nat -S:26"},
+		{engine.ArtifactInfo{Host: "node-1"}, "b.tar.xz!sosreport-node-1/sos_commands/kernel/sysctl_-a", 30, 0, true, "node-1 › sysctl_-a:30"},
+		{engine.ArtifactInfo{Host: "net-1", Namespace: "qrouter-8c1d", Command: "iptables-save"}, "os.tar.gz!x/sos_commands/networking/ip_netns_exec_qrouter-8c1d_iptables-save", 69, 0, true, "net-1 › netns qrouter-8c1d › iptables-save:69"},
+		{engine.ArtifactInfo{}, "captures/syn-drops.pcap", 0, 9, false, "syn-drops.pcap #9"},
+	} {
+		if got := engine.EvidenceLabel(c.a, c.name, c.line, c.frame, c.withHost); got != c.want {
+			t.Errorf("label %q, want %q", got, c.want)
+		}
+	}
+}

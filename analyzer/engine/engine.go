@@ -101,6 +101,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 		}
 	}
 	linkExplanations(rep.Findings, opt.Rules)
+	labelEvidence(rep)
 	rep.Normalize()
 	return rep
 }
@@ -429,4 +430,62 @@ func counterMeaning(name string) string {
 		return e.Meaning
 	}
 	return ""
+}
+
+// labelEvidence gives each evidence item a short label for reading
+// ("node-1 › iptables-save:26", "trace.pcap #9"); the full artifact name
+// stays in the artifact field.
+func labelEvidence(rep *Report) {
+	arts := map[string]ArtifactInfo{}
+	for _, a := range rep.Artifacts {
+		arts[a.Name] = a
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		for j := range f.Evidence {
+			e := &f.Evidence[j]
+			e.Label = EvidenceLabel(arts[e.Artifact], e.Artifact, e.Line, e.Frame, len(rep.Hosts) > 1)
+		}
+	}
+}
+
+// EvidenceLabel is the short name of an evidence item: the host (when the
+// report has several), the command that made the artifact or its file name,
+// and the line or frame.
+func EvidenceLabel(a ArtifactInfo, name string, line, frame int, withHost bool) string {
+	what := a.Command
+	if what == "" {
+		what = shortArtifactName(name)
+	}
+	if a.Namespace != "" && !strings.Contains(what, a.Namespace) {
+		what = "netns " + a.Namespace + " › " + what
+	}
+	if withHost && a.Host != "" {
+		what = a.Host + " › " + what
+	}
+	switch {
+	case frame > 0:
+		return fmt.Sprintf("%s #%d", what, frame)
+	case line > 0:
+		return fmt.Sprintf("%s:%d", what, line)
+	}
+	return what
+}
+
+// shortArtifactName drops archive and bundle prefixes from an artifact
+// name: "node1.tar.xz!sosreport-node1/sos_commands/kernel/sysctl_-a" reads
+// "sysctl_-a", and a transcript piece "paste.txt#4 ss -tan" reads "ss -tan".
+func shortArtifactName(name string) string {
+	if i := strings.LastIndexByte(name, '!'); i >= 0 {
+		name = name[i+1:]
+	}
+	if i := strings.IndexByte(name, '#'); i >= 0 {
+		if _, cmd, ok := strings.Cut(name[i:], " "); ok && cmd != "" {
+			return cmd
+		}
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 && i < len(name)-1 {
+		name = name[i+1:]
+	}
+	return name
 }
