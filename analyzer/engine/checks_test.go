@@ -107,3 +107,17 @@ func TestEvidenceLabels(t *testing.T) {
 		}
 	}
 }
+
+// Collect commands for a namespace host run inside that namespace.
+func TestInNamespace(t *testing.T) {
+	for _, c := range []struct{ cmd, host, want string }{
+		{"sysctl -a", "net-1", "sysctl -a"},
+		{"cat /proc/net/netstat; sleep 10; cat /proc/net/netstat", "net-1/qrouter-8c1d",
+			"ip netns exec qrouter-8c1d cat /proc/net/netstat; sleep 10; ip netns exec qrouter-8c1d cat /proc/net/netstat"},
+		{"conntrack -S", "node-1/pid:4242", "nsenter -t 4242 -n conntrack -S"},
+	} {
+		if got := engine.InNamespace(c.cmd, c.host); got != c.want {
+			t.Errorf("%q on %s: %q, want %q", c.cmd, c.host, got, c.want)
+		}
+	}
+}

@@ -176,7 +176,7 @@ func (r *Rule) finding(h *facts.Host, level string, rec *derive.Recorder) *Findi
 	}
 	for _, in := range r.inputs() {
 		if !derive.HasKind(h, in.Kind) {
-			f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: render(in.Collect, values, h, true)})
+			f.Missing = append(f.Missing, Missing{Kind: in.Kind, Why: in.Why, Collect: inNamespace(render(in.Collect, values, h, true), h.Name)})
 		}
 	}
 	return f
@@ -488,4 +488,29 @@ func shortArtifactName(name string) string {
 		name = name[i+1:]
 	}
 	return name
+}
+
+// inNamespace runs each command of a ";"-separated list inside the network
+// namespace of a namespace host ("node-1/qrouter-8c1d"): `ip netns exec NS`
+// for a named namespace, `nsenter -t PID -n` for a process's ("pid:1234").
+// The host's own commands are returned as they are.
+func inNamespace(cmds, host string) string {
+	_, ns, ok := strings.Cut(host, "/")
+	if !ok || ns == "" {
+		return cmds
+	}
+	prefix := "ip netns exec " + ns + " "
+	if pid, ok := strings.CutPrefix(ns, "pid:"); ok {
+		prefix = "nsenter -t " + pid + " -n "
+	}
+	parts := strings.Split(cmds, ";")
+	for i, p := range parts {
+		t := strings.TrimSpace(p)
+		if t == "" || strings.HasPrefix(t, "sleep ") || strings.HasPrefix(t, "ip netns exec ") || strings.HasPrefix(t, "nsenter ") {
+			continue
+		}
+		lead := p[:len(p)-len(strings.TrimLeft(p, " "))]
+		parts[i] = lead + prefix + strings.TrimLeft(p, " ")
+	}
+	return strings.Join(parts, ";")
 }

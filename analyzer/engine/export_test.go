@@ -1,0 +1,4 @@
+package engine
+
+// InNamespace is inNamespace, for the external tests.
+var InNamespace = inNamespace
