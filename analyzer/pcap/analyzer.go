@@ -72,6 +72,11 @@ type tracker struct {
 	ifaces  map[int64]bool
 
 	hangs     []Hang
+	dns       dnsState
+	hostTTL   map[netip.Addr]uint8 // TTL of each server's SYN-ACKs: its own stack
+	udp       map[uint64]int64     // UDP flows seen: key hash -> last packet
+	others    [64]otherSeen        // recent DNS messages and ICMP errors, to recognise copies
+	otherN    int
 	lastT     int64
 	lastIface int64
 	lastFlag  int // last frame reported as untranslated, to report a packet once
@@ -84,11 +89,55 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 	}
 	return &tracker{c: c, maxFlows: maxFlows, index: map[uint64]int32{}, alias: map[flowKey]aliasRef{},
 		ports: map[uint64]int32{}, recent: map[uint64]int64{}, pairs: map[SourcePair]pairTS{},
-		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{}}
+		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{},
+		hostTTL: map[netip.Addr]uint8{}, udp: map[uint64]int64{}}
 }
 
-// packet processes one decoded TCP segment.
+// packet processes one decoded packet.
 func (t *tracker) packet(p *packet) {
+	if p.proto != protoTCP {
+		t.other(p)
+		return
+	}
+	if t.tcp(p) && p.ext != nil && p.ext.isDNS {
+		t.dnsPacket(p)
+	}
+}
+
+// other processes a UDP or ICMP packet.
+func (t *tracker) other(p *packet) {
+	t.lastT = max(t.lastT, p.t)
+	switch p.proto {
+	case protoUDP:
+		key, _ := keyOf(p)
+		h := hashKey(&key)
+		if _, ok := t.udp[h]; !ok {
+			t.c.UDPFlows++
+			if len(t.udp) >= t.maxFlows*2 {
+				for k, last := range t.udp {
+					if p.t-last > 60*int64(time.Second) {
+						delete(t.udp, k)
+					}
+				}
+				if len(t.udp) >= t.maxFlows*2 {
+					clear(t.udp)
+				}
+			}
+		}
+		t.udp[h] = p.t
+		if p.ext != nil && p.ext.isDNS && !t.otherCopy(p) {
+			t.dnsPacket(p)
+		}
+	case protoICMP, protoICMPv6:
+		if p.ext != nil && p.ext.isICMP && !t.otherCopy(p) {
+			t.icmpPacket(p)
+		}
+	}
+}
+
+// tcp processes one decoded TCP segment; it reports false for a copy of
+// a segment already seen on another interface.
+func (t *tracker) tcp(p *packet) bool {
 	t.lastT = max(t.lastT, p.t)
 	if (p.iface != t.lastIface || len(t.ifaces) == 0) && len(t.ifaces) < maxInterfaces {
 		t.ifaces[p.iface], t.lastIface = true, p.iface
@@ -99,7 +148,7 @@ func (t *tracker) packet(p *packet) {
 	if t.copies != nil {
 		if e := t.copyOf(p); e != nil {
 			t.sawCopy(p, e)
-			return
+			return false
 		}
 	}
 	key, d := keyOf(p)
@@ -111,7 +160,7 @@ func (t *tracker) packet(p *packet) {
 			idx = t.newFlow(key, p)
 			t.fl(idx).reused = true
 			t.step(idx, p, d, notePortReuse)
-			return
+			return true
 		}
 	}
 	var extra uint16
@@ -147,6 +196,7 @@ func (t *tracker) packet(p *packet) {
 		}
 	}
 	t.step(idx, p, d, extra)
+	return true
 }
 
 // step runs the TCP analysis of one packet on flow idx (side d sent it).
@@ -187,6 +237,9 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 		pair := SourcePair{toAddr(addrOf(f, f.client), f.v6), toAddr(addrOf(f, 1-f.client), f.v6)}
 		if t.c.Answered == nil {
 			t.c.Answered = map[SourcePair]int{}
+		}
+		if len(t.hostTTL) < maxPairs {
+			t.hostTTL[toAddr(p.src, p.v6)] = p.ttl
 		}
 		if len(t.c.Answered) < maxPairs {
 			t.c.Answered[pair]++
@@ -578,6 +631,9 @@ func (t *tracker) events(f *flow) {
 			Start: at(f.gapStart), FrameBefore: f.gapBefore, FrameAfter: f.gapAfter, KeepAlives: f.gapKA,
 			Outcome: out, OutcomeFrame: f.gapOutFrame, FromClient: f.gapDir == ci})
 	}
+	if t.pathEvents(f, ci) {
+		interesting = true
+	}
 	if !interesting {
 		return
 	}
@@ -681,6 +737,12 @@ func (t *tracker) finish() {
 		c.NAT = []NATMapping{}
 	}
 	c.Interfaces = len(t.ifaces)
+	t.finishDNS()
+	for _, l := range []*[]ICMPMessage{&c.ICMP} {
+		if *l == nil {
+			*l = []ICMPMessage{}
+		}
+	}
 }
 
 func dirString(k dirKey, v6 bool) string {

@@ -30,8 +30,12 @@ type Capture struct {
 
 	Packets      int       `json:"packets"`     // frames read
 	TCPPackets   int       `json:"tcp_packets"` // frames decoded as TCP over IPv4/IPv6
-	Bytes        int64     `json:"bytes"`       // original frame lengths
-	FlowCount    int       `json:"flows"`       // TCP connections seen
+	UDPPackets   int       `json:"udp_packets"`
+	ICMPPackets  int       `json:"icmp_packets"` // ICMP and ICMPv6
+	DNSMessages  int       `json:"dns_messages"` // DNS queries and responses over UDP or TCP port 53
+	UDPFlows     int       `json:"udp_flows"`
+	Bytes        int64     `json:"bytes"` // original frame lengths
+	FlowCount    int       `json:"flows"` // TCP connections seen
 	Start        time.Time `json:"start"`
 	End          time.Time `json:"end"`
 	LinkTypes    []string  `json:"link_types"`
@@ -61,6 +65,18 @@ type Capture struct {
 	Hangs          []Hang             `json:"-"`
 	Gaps           []Gap              `json:"-"`
 	Answered       map[SourcePair]int `json:"-"` // answered SYNs per client and server address
+
+	DNS           []DNSQuery        `json:"-"` // queries in the order sent, up to a cap
+	DNSLeft       int               `json:"-"` // queries beyond the cap (counted per server, not kept)
+	DNSUnmatched  int               `json:"-"` // responses to no query seen
+	DNSServers    []DNSServer       `json:"-"`
+	SearchFanouts []SearchFanout    `json:"-"`
+	ICMP          []ICMPMessage     `json:"-"` // ICMP and ICMPv6 errors (echo and neighbour discovery are only counted)
+	Refusals      []Refusal         `json:"-"`
+	ForeignRSTs   []ForeignRST      `json:"-"`
+	PMTU          []PMTUStall       `json:"-"`
+	DelayedAcks   []DelayedAckStall `json:"-"`
+	WindowLimits  []WindowLimit     `json:"-"`
 
 	byID map[int]*Flow
 }

@@ -16,6 +16,7 @@ type copyEntry struct {
 	used  bool
 	v6    bool
 	hasTS bool
+	wsc   int8 // window scale option (SYNs), -1 when absent
 	flags uint8
 	ipid  uint16
 	win   uint16
@@ -76,7 +77,7 @@ func (t *tracker) storeCopy(p *packet, idx int32) {
 		return
 	}
 	e := &t.copies[copyHash(p)]
-	*e = copyEntry{used: true, v6: p.v6, hasTS: p.hasTS, flags: p.flags, ipid: p.ipid, win: p.win, plen: p.plen,
+	*e = copyEntry{used: true, v6: p.v6, hasTS: p.hasTS, wsc: p.wscale, flags: p.flags, ipid: p.ipid, win: p.win, plen: p.plen,
 		seq: p.seq, ack: p.ack, ts: p.tsval, t: p.t, iface: p.iface, dir: dirOf(p), frame: p.frame,
 		flow: idx, id: t.fl(idx).id}
 }
@@ -93,6 +94,9 @@ func (t *tracker) sawCopy(p *packet, e *copyEntry) {
 		return
 	}
 	f.copies++
+	if p.flags&flagSYN != 0 && p.wscale != e.wsc {
+		f.scaleStripped = true // one interface saw the option, the other did not
+	}
 	if dir == e.dir {
 		if t.natDirs[dir] != 0 && e.frame != t.lastFlag {
 			t.untranslated(p, e.flow, true)

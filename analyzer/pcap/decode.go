@@ -44,7 +44,19 @@ type packet struct {
 	mss     uint16
 	payload []byte
 	head    [32]byte // payload's first bytes, kept when the frame buffer is reused
+	proto   uint8    // IP protocol: 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6
+	ttl     uint8    // IPv4 TTL or IPv6 hop limit
+	df      bool     // IPv4 don't-fragment bit (always true for IPv6, which routers never fragment)
+	ext     *extra   // DNS or ICMP content; nil for plain TCP and UDP, so the TCP path allocates nothing
 }
+
+// IP protocol numbers decoded.
+const (
+	protoICMP   = 1
+	protoTCP    = 6
+	protoUDP    = 17
+	protoICMPv6 = 58
+)
 
 // decoder turns link-layer frames into packets with DecodingLayerParsers,
 // one per first layer, sharing one set of layer structs.
@@ -57,6 +69,10 @@ type decoder struct {
 	ip4   layers.IPv4
 	ip6   layers.IPv6
 	tcp   layers.TCP
+	udp   layers.UDP
+	icmp4 layers.ICMPv4
+	icmp6 layers.ICMPv6
+	dns   layers.DNS // decoded by hand, only for port 53
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
@@ -70,9 +86,11 @@ func newDecoder() *decoder {
 		// A sparse container indexes decoders by layer type; the default
 		// map costs a hash lookup per layer of every packet.
 		dlc := gopacket.DecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
-		// No payload layer: decoding stops after TCP, whose Payload field
-		// is all that is needed.
-		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.tcp} {
+		// No payload layer: decoding stops after TCP, UDP or ICMP, whose
+		// Payload field is all that is needed. DNS is decoded by hand on
+		// port 53 only, so other UDP costs nothing more.
+		for _, l := range []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.tcp,
+			&d.udp, &d.icmp4, &d.icmp6} {
 			dlc = dlc.Put(l)
 		}
 		p.SetDecodingLayerContainer(dlc)
@@ -108,7 +126,8 @@ func firstLayer(lt layers.LinkType, data []byte) (gopacket.LayerType, bool) {
 }
 
 // decode fills p from one frame. It reports false for frames that are not
-// TCP over IP (ARP, UDP, ICMP, fragments) or too short to hold the headers.
+// TCP, UDP, ICMP or ICMPv6 over IP (ARP, fragments), or too short to hold
+// the headers.
 func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	first, ok := firstLayer(lt, data)
 	if !ok {
@@ -117,11 +136,12 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 	parser := d.parsers[first]
 	d.decoded = d.decoded[:0]
 	// Errors are expected on truncated or foreign frames; what matters is
-	// whether the IP and TCP headers were decoded.
+	// whether the IP and transport headers were decoded.
 	_ = parser.DecodeLayers(data, &d.decoded)
-	var haveIP, haveTCP bool
+	var haveIP bool
 	var ipPayloadLen int
 	p.iface &^= 0xffffffff
+	p.proto, p.ext = 0, nil
 	for _, lt := range d.decoded {
 		switch lt {
 		case layers.LayerTypeLinuxSLL:
@@ -137,19 +157,45 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 			p.dst = [16]byte{}
 			copy(p.src[:4], d.ip4.SrcIP.To4())
 			copy(p.dst[:4], d.ip4.DstIP.To4())
-			p.ipid = d.ip4.Id
+			p.ipid, p.ttl, p.df = d.ip4.Id, d.ip4.TTL, d.ip4.Flags&layers.IPv4DontFragment != 0
 			ipPayloadLen = int(d.ip4.Length) - int(d.ip4.IHL)*4
 		case layers.LayerTypeIPv6:
 			haveIP, p.v6 = true, true
 			copy(p.src[:], d.ip6.SrcIP.To16())
 			copy(p.dst[:], d.ip6.DstIP.To16())
-			p.ipid = 0
+			p.ipid, p.ttl, p.df = 0, d.ip6.HopLimit, true
 			ipPayloadLen = int(d.ip6.Length)
 		case layers.LayerTypeTCP:
-			haveTCP = true
+			p.proto = protoTCP
+		case layers.LayerTypeUDP:
+			p.proto = protoUDP
+		case layers.LayerTypeICMPv4:
+			p.proto = protoICMP
+		case layers.LayerTypeICMPv6:
+			p.proto = protoICMPv6
 		}
 	}
-	if !haveIP || !haveTCP {
+	if !haveIP {
+		return false
+	}
+	switch p.proto {
+	case protoTCP:
+	case protoUDP:
+		u := &d.udp
+		p.sport, p.dport = uint16(u.SrcPort), uint16(u.DstPort)
+		p.plen = max(ipPayloadLen-8, 0)
+		p.payload = nil
+		p.seq, p.ack, p.win, p.flags, p.hasTS, p.wscale, p.mss = 0, 0, 0, 0, false, -1, 0
+		if p.sport == 53 || p.dport == 53 {
+			d.decodeDNS(u.Payload, p, false)
+		}
+		return true
+	case protoICMP, protoICMPv6:
+		p.sport, p.dport, p.plen, p.payload = 0, 0, 0, nil
+		p.seq, p.ack, p.win, p.flags, p.hasTS, p.wscale, p.mss = 0, 0, 0, 0, false, -1, 0
+		d.decodeICMP(p)
+		return true
+	default:
 		return false
 	}
 	t := &d.tcp
@@ -178,6 +224,17 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, p *packet) bool {
 		case layers.TCPOptionKindMSS:
 			if len(o.OptionData) == 2 {
 				p.mss = binary.BigEndian.Uint16(o.OptionData)
+			}
+		}
+	}
+	// DNS over TCP: a segment that starts with a message's two-byte length.
+	if (p.sport == 53 || p.dport == 53) && len(p.payload) > 14 {
+		d.decodeDNS(p.payload[2:], p, true)
+		// Some stacks write the length in a segment of its own (or one
+		// byte of it): the message then starts at once.
+		for off := 1; off >= 0 && p.ext == nil; off-- {
+			if m, ok := dnsHead(p.payload[off:]); ok && binary.BigEndian.Uint16(p.payload[off+4:]) == 1 && p.payload[off+2]&0x78 == 0 {
+				p.ext = &extra{isDNS: true, dns: m}
 			}
 		}
 	}

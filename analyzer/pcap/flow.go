@@ -148,6 +148,40 @@ type side struct {
 	stalled  bool  // the current run reached two retransmissions of one segment
 	stallT0  int64 // first retransmission of the current run
 	stallF0  int
+
+	// Who sent it: the TTL and IP ID of this side's own packets, and of
+	// its first RST.
+	ttl, rstTTL   uint8
+	ipid, rstIPID uint16
+	mss           uint16 // MSS option of this side's SYN
+	maxSeg        int    // largest segment of new data (a TSO super-segment on the sender exceeds the MSS)
+
+	// Path MTU: the first retransmitted segment at or near the MSS.
+	bigRtx   int32
+	bigSet   bool
+	bigDF    bool
+	bigSeq   uint32
+	bigLen   int
+	bigFrame int
+	bigTime  int64
+	bigAfter bool // the peer sent something after that segment was first retransmitted
+
+	// Nagle and delayed ACK: this side's last pure ACK that acknowledged
+	// all of the peer's data, and the stalls in which the peer's next small
+	// segment waited for it.
+	pureAckT   int64
+	pureAck    uint32
+	nagle      int32
+	nagleD     [32]float32 // the ACK delays measured (seconds)
+	nagleFrame int
+	nagleTime  int64
+
+	// Receive window: new segments sent while the bytes in flight filled
+	// the peer's advertised window.
+	winLim      int32
+	winLimWin   int64
+	winLimFrame int
+	winLimTime  int64
 }
 
 // flow is a tracked connection.
@@ -188,6 +222,11 @@ type flow struct {
 	lastOOWFrame int
 	lastBehind   int64
 	lastAhead    int64
+
+	hsAckRTT      float64 // SYN-ACK to the client's ACK
+	icmp          int     // ICMP errors quoting a packet of this flow
+	icmpMTU       int     // smallest MTU those errors named
+	scaleStripped bool    // a copy of a SYN lost its window scale option between two interfaces
 
 	head   [headRecs]rec
 	marks  [markRecs]rec
@@ -279,7 +318,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 			f.client = d
 		}
 		if !s.synSeen || p.seq != s.isn {
-			s.synSeen, s.isn, s.wscale = true, p.seq, p.wscale
+			s.synSeen, s.isn, s.wscale, s.mss = true, p.seq, p.wscale, p.mss
 		}
 		if !ack {
 			f.synTime = p.t
@@ -299,6 +338,16 @@ func (f *flow) track(p *packet, d int) uint16 {
 	if s.rsts > 0 && !rst {
 		s.afterRST++
 		notes |= noteAfterRST
+	}
+	if rst {
+		if s.rsts == 0 {
+			s.rstTTL, s.rstIPID = p.ttl, p.ipid
+		}
+	} else {
+		s.ttl, s.ipid = p.ttl, p.ipid
+	}
+	if o.bigSet && !o.bigAfter {
+		o.bigAfter = true
 	}
 	if rst {
 		s.rsts++
@@ -355,6 +404,14 @@ func (f *flow) track(p *packet, d int) uint16 {
 		s.keepAlives++ // a keep-alive without its garbage byte
 		notes |= noteKeepAlive
 		f.probeAfterGap(d)
+	}
+	if p.plen > 0 {
+		s.pureAckT = 0
+	} else if ack && !syn && !fin && (!s.ackKnown || seqAfter(p.ack, s.ack)) && o.nxtKnown && p.ack == o.nxt {
+		s.pureAckT, s.pureAck = p.t, p.ack
+	}
+	if ack && !syn && f.client == d && f.synack && f.hsAckRTT == 0 && f.synackTime != 0 {
+		f.hsAckRTT = seconds(p.t - f.synackTime)
 	}
 
 	if ack {
@@ -424,6 +481,7 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 		}
 	case seqAfter(end, s.nxt):
 		if p.plen > 0 {
+			f.newData(p, d, end)
 			// New data, not a keep-alive's byte or a retransmission.
 			s.lastDataTime, s.dataBytes = p.t, s.dataBytes+int64(p.plen)
 		}
@@ -457,6 +515,12 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 			notes |= noteFastRetrans
 		}
 		f.retransmission(p, d)
+		if mss := f.mssFor(d); mss > 0 && p.plen*10 >= mss*9 {
+			s.bigRtx++
+			if !s.bigSet {
+				s.bigSet, s.bigDF, s.bigSeq, s.bigLen, s.bigFrame, s.bigTime = true, p.df, p.seq, p.plen, p.frame, p.t
+			}
+		}
 	}
 	// Outside the window the receiver had advertised: behind what it has
 	// acknowledged, or beyond its right edge.
@@ -482,6 +546,64 @@ func (f *flow) sequence(p *packet, d int, seglen uint32) uint16 {
 		f.gapRetrans++
 	}
 	return notes
+}
+
+// mssFor returns the largest segment side d may send: the MSS its peer
+// announced in its SYN, or 0 when that SYN was not seen.
+func (f *flow) mssFor(d int) int {
+	if o := &f.side[1-d]; o.synSeen && o.mss > 0 {
+		return int(o.mss)
+	}
+	return 0
+}
+
+// newData measures a segment of new data from side d before the side's
+// next sequence number moves past it: a small segment released by the
+// peer's delayed ACK (Nagle), and a segment sent into a full receive
+// window.
+func (f *flow) newData(p *packet, d int, end uint32) {
+	s, o := &f.side[d], &f.side[1-d]
+	s.maxSeg = max(s.maxSeg, p.plen)
+	mss := f.mssFor(d)
+	// Nagle: the segment goes out right after the peer's pure ACK of all
+	// earlier data, which itself came late: the peer held its ACK.
+	if o.pureAckT != 0 && o.pureAck == p.seq && s.nxtKnown && p.seq == s.nxt && s.lastDataTime != 0 &&
+		o.pureAckT > s.lastDataTime && (mss == 0 || p.plen < mss) {
+		rtt := f.hsRTT
+		if d != f.client {
+			rtt = f.hsAckRTT
+		}
+		delay := float64(o.pureAckT-s.lastDataTime)/1e9 - rtt
+		release := float64(p.t-o.pureAckT) / 1e9
+		if delay >= 0.01 && release <= max(0.003, 2*max(f.hsRTT, f.hsAckRTT)) {
+			if s.nagle < int32(len(s.nagleD)) {
+				s.nagleD[s.nagle] = float32(delay)
+			}
+			if s.nagle == 0 {
+				s.nagleFrame, s.nagleTime = p.frame, p.t
+			}
+			s.nagle++
+		}
+	}
+	// Receive window: after this segment, not even one more full segment
+	// fits in what the peer advertised.
+	if o.ackKnown && o.lastWin > 0 && f.side[0].synSeen && f.side[1].synSeen {
+		wnd := int64(o.lastWin)
+		if f.scaleKnown() {
+			wnd <<= uint(o.wscale)
+		}
+		seg := int64(mss)
+		if seg == 0 {
+			seg = 536
+		}
+		if wnd >= seg && seqDist(end, o.ack)+seg > wnd {
+			if s.winLim == 0 {
+				s.winLimFrame, s.winLimTime = p.frame, p.t
+			}
+			s.winLim++
+			s.winLimWin = max(s.winLimWin, wnd)
+		}
+	}
 }
 
 // probeAfterGap counts a keep-alive from the side that spoke first after

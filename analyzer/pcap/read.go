@@ -186,7 +186,17 @@ func Analyze(r io.Reader, opt Options) (*Capture, error) {
 			}
 			// The reader reuses its buffer: keep the first payload bytes.
 			p.payload = p.head[:copy(p.head[:], p.payload)]
-			c.TCPPackets++
+			switch p.proto {
+			case protoTCP:
+				c.TCPPackets++
+			case protoUDP:
+				c.UDPPackets++
+			default:
+				c.ICMPPackets++
+			}
+			if p.ext != nil && p.ext.isDNS {
+				c.DNSMessages++
+			}
 			if b.n++; b.n == batchSize {
 				full <- b
 				b = next()
@@ -261,8 +271,11 @@ func (c *Capture) notes(undecodable map[layers.LinkType]int, maxFlows int) {
 	add := func(format string, a ...any) { c.Notes = append(c.Notes, fmt.Sprintf(format, a...)) }
 	if c.Packets == 0 {
 		add("the capture holds no packets")
-	} else if c.TCPPackets == 0 {
-		add("none of the %d packets is TCP over IPv4 or IPv6", c.Packets)
+	} else if c.TCPPackets+c.UDPPackets+c.ICMPPackets == 0 {
+		add("none of the %d packets is TCP, UDP or ICMP over IPv4 or IPv6", c.Packets)
+	}
+	if c.DNSLeft > 0 {
+		add("%d more DNS queries were counted per server but not kept one by one", c.DNSLeft)
 	}
 	for lt, n := range undecodable {
 		add("%d packets have link type %s, which is not decoded", n, lt)
