@@ -58,12 +58,15 @@ var _ = declare(Func{
 	Reads:   []artifact.Kind{artifact.KindSysctl},
 	Args:    []Arg{{"key", ArgSysctlKey}},
 	Returns: "number, or nil when sysctl was not collected, the key is absent or its value is not a number",
-	Doc:     "the first field of a sysctl's value, as a number",
+	Doc:     "the first field of a sysctl's value, as a number; rule text may show the value read as `{{sysctl:KEY}}`",
 	Bind: func(c Call) any {
 		return func(key string) any {
 			v, ref, found, ok := SysctlNumber(c.Host(), key)
 			if found {
 				c.Ref(ref, "")
+				if _, val, cut := strings.Cut(ref.Text, "="); cut {
+					c.Value("sysctl:"+key, strings.TrimSpace(val))
+				}
 			}
 			if !ok {
 				return nil

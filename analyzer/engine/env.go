@@ -163,6 +163,12 @@ func (r *Rule) checkReferences() error {
 	sort.Strings(known)
 	check := func(key, text string) error {
 		for _, m := range templateRef.FindAllStringSubmatch(text, -1) {
+			if k, ok := strings.CutPrefix(m[1], "sysctl:"); ok && r.calls["sysctl"] {
+				if !strings.Contains(strings.Join(r.conditionTexts(), "\n"), `sysctl("`+k+`")`) {
+					return r.errAt(r.keyLines[key], "rule %s: %s refers to {{%s}}, but no condition reads sysctl(%q)", r.ID, key, m[1], k)
+				}
+				continue
+			}
 			if !values[m[1]] {
 				return r.errAt(r.keyLines[key], "rule %s: %s refers to {{%s}}, which no function the conditions call measures (known here: %s)%s",
 					r.ID, key, m[1], strings.Join(known, ", "), derive.Suggest(m[1], known))
@@ -190,7 +196,16 @@ func (r *Rule) checkReferences() error {
 }
 
 // templateRef is a reference to a measured value in rule text: {{nodeport}}.
-var templateRef = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+var templateRef = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z0-9_.*/@-]+)?)\s*\}\}`)
+
+// conditionTexts returns the rule's conditions.
+func (r *Rule) conditionTexts() []string {
+	var out []string
+	for _, c := range r.Conditions {
+		out = append(out, c)
+	}
+	return out
+}
 
 func (r *Rule) errAt(line int, format string, a ...any) *LoadError {
 	return &LoadError{File: r.File, Line: line, Msg: fmt.Sprintf(format, a...)}

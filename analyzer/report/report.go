@@ -73,7 +73,7 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 		if f.ExplainedBy != "" {
 			fmt.Fprintf(b, "  explained by: %s\n", Escape(f.ExplainedBy))
 		}
-		fmt.Fprintf(b, "  %s\n", wrap(Escape(f.Summary), 2))
+		fmt.Fprintf(b, "  %s\n", wrap(Escape(strings.TrimSpace(f.Summary)), 2))
 		if len(f.Evidence) > 0 {
 			b.WriteString("  Evidence:\n")
 			for _, e := range f.Evidence {
