@@ -29,6 +29,7 @@ const (
 	KindConntrack  Kind = "conntrack"
 	KindLog        Kind = "log"
 	KindKeepalived Kind = "keepalived"
+	KindInterfaces Kind = "interfaces"
 	KindSystem     Kind = "system"
 	KindProcesses  Kind = "processes"
 	KindPcap       Kind = "pcap"

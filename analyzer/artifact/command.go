@@ -88,6 +88,7 @@ var knownCommands = map[string]bool{
 	"crictl": true, "nsenter": true, "strace": true, "tcpdump": true, "ethtool": true, "ifconfig": true,
 	"route": true, "arp": true, "curl": true, "uptime": true, "date": true, "watch": true,
 	"systemctl": true, "ls": true, "echo": true, "lsmod": true, "ping": true, "nc": true, "telnet": true,
+	"tc":     true,
 	"bridge": true,
 }
 
@@ -336,6 +337,9 @@ func ipNetnsFlag(args []string) string {
 
 // commandKind maps a command and its arguments to the kind of its output.
 func commandKind(name string, args []string) (Kind, string) {
+	if k := linkCommandKind(name, args); k != KindUnknown {
+		return k, ""
+	}
 	switch name {
 	case "sysctl":
 		return KindSysctl, ""

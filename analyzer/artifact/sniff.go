@@ -65,6 +65,23 @@ var lineTests = []lineTest{
 	strong(KindAddresses, `^\S+ (dev \S+ )?(lladdr \S+ )?(router )?(proxy )?(used \S+ probes \d+ )?(REACHABLE|STALE|DELAY|PROBE|FAILED|INCOMPLETE|NOARP|PERMANENT|NONE)$`),
 	strong(KindAddresses, `^[0-9a-f]{2}(:[0-9a-f]{2}){5} (dev|vlan|dst) \S+`),
 
+	strong(KindCounters, `^sockets: used \d+$`),
+	weak(KindCounters, `^(TCP|UDP|UDPLITE|RAW|FRAG|TCP6|UDP6|UDPLITE6|RAW6|FRAG6): inuse \d+`),
+	weak(KindCounters, `^[0-9a-f]{8}( [0-9a-f]{8}){9,14}$`), // softnet_stat: 10 to 15 columns, no header
+
+	strong(KindIptables, `^ip6?tables v\d+\.\d+(\.\d+)? \((legacy|nf_tables)\)$`), // iptables -V
+
+	strong(KindInterfaces, `^Inter-\|\s+Receive`),
+	strong(KindInterfaces, `^\s+RX: bytes\s+packets`),
+	strong(KindInterfaces, `^Kernel Interface table$`),
+	strong(KindInterfaces, `^Iface\s+MTU\s+(Met\s+)?RX-OK`),
+	strong(KindInterfaces, `^(Settings|Ring parameters|Features|Channel parameters) for \S+:$`),
+	strong(KindInterfaces, `^NIC statistics:$`),
+	strong(KindInterfaces, `^driver: \S+$`),
+	strong(KindInterfaces, `^Ethernet Channel Bonding Driver:`),
+	strong(KindInterfaces, `^qdisc \S+ [0-9a-f]*: (dev \S+ )?(root|parent|ingress)`),
+	weak(KindInterfaces, `^\s*Sent \d+ bytes \d+ pkts? \(dropped \d+, overlimits \d+`),
+
 	strong(KindIPVS, `^IP Virtual Server version`),
 	strong(KindIPVS, `^Prot LocalAddress:Port`),
 	strong(KindIPVS, `^\s*-> RemoteAddress:Port`),
@@ -83,6 +100,7 @@ var lineTests = []lineTest{
 	strong(KindSockets, `^Active (Internet|UNIX domain) (connections|sockets)`),
 	strong(KindSockets, `^COMMAND\s+PID\s+(TID\s+)?(TASKCMD\s+)?USER\s+FD\s+TYPE`),
 	strong(KindSockets, `^\s*sl\s+local_address\s+rem(ote)?_address`),
+	strong(KindSockets, `^sk\s+Eth\s+Pid\s+Groups\s+Rmem`), // /proc/net/netlink
 	weak(KindSockets, `^(tcp|udp|raw|u_str|u_dgr|u_seq|nl|p_raw|p_dgr|mptcp|sctp|tcp6|udp6)\s+(ESTAB|LISTEN|UNCONN|TIME-WAIT|SYN-SENT|SYN-RECV|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED)\s`),
 	weak(KindSockets, `^(ESTAB|LISTEN|UNCONN|TIME-WAIT|SYN-SENT|SYN-RECV|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|CLOSING|CLOSED)\s+\d+\s+\d+\s`),
 	weak(KindSockets, `^(tcp|udp|raw)6?\s+\d+\s+\d+\s+\S+:\S+\s+\S+:\S+`),
@@ -103,7 +121,7 @@ var lineTests = []lineTest{
 	weak(KindConntrack, `^(ipv4|ipv6)\s+\d+\s+\w+\s+\d+\s.*\bsrc=\S+ dst=`),
 	weak(KindConntrack, `^[a-z0-9]+\s+\d+\s+\d+\s.*\bsrc=\S+ dst=`),
 	weak(KindConntrack, `^(entries|searched|found|new|invalid|ignore|delete|delete_list|insert|insert_failed|drop|early_drop|icmp_error|expect_new|expect_create|expect_delete|search_restart)\s+\d+$`),
-	weak(KindConntrack, `^[0-9a-f]{8}(\s+[0-9a-f]{8}){10,}$`),
+	weak(KindConntrack, `^[0-9a-f]{8}(\s+[0-9a-f]{8}){15,}$`), // 16 or 17 columns; softnet_stat has at most 15
 
 	strong(KindLog, `^-- (Logs begin at|Journal begins at|No entries --|Boot [0-9a-f]{32} --)`),
 	weak(KindLog, `^[A-Z][a-z]{2} [ 0-3]\d \d{2}:\d{2}:\d{2} `),
@@ -132,6 +150,7 @@ var lineTests = []lineTest{
 }
 
 var (
+	linkLineRE    = regexp.MustCompile(`^\s+link/\S+ `)
 	ifaceHeaderRE = regexp.MustCompile(`^(\d+: \S+: <[A-Z0-9_,-]*>|\S+: flags=\d+<|\S+\s+Link encap:)`)
 	inetLineRE    = regexp.MustCompile(`^\s+inet6? (addr:)?[0-9a-fA-F.:]+(/\d+)?\s`)
 	inetOneLineRE = regexp.MustCompile(`^\d+: \S+\s+inet6? [0-9a-fA-F.:]+/\d+ `)
@@ -142,7 +161,7 @@ var (
 // kindPrecedence breaks score ties when no hint decides.
 var kindPrecedence = []Kind{
 	KindIPVS, KindIptables, KindNftables, KindConntrack, KindSockets, KindCounters,
-	KindKeepalived, KindSysctl, KindAddresses, KindRoutes, KindProcesses, KindSystem, KindLog,
+	KindKeepalived, KindInterfaces, KindSysctl, KindAddresses, KindRoutes, KindProcesses, KindSystem, KindLog,
 }
 
 // Sniff tells an artifact's kind from its content. nameHint (a file name or
@@ -163,7 +182,7 @@ func Sniff(data []byte, nameHint, commandHint string) Kind {
 	scores := map[Kind]int{}
 	candidates := map[Kind]bool{}
 	hits := map[Kind]int{}
-	nonblank, ifaces, inets := 0, 0, 0
+	nonblank, ifaces, inets, links := 0, 0, 0, 0
 	var firstLine string
 	for n := 0; len(sample) > 0 && n < sniffLines; n++ {
 		var raw []byte
@@ -204,11 +223,17 @@ func Sniff(data []byte, nameHint, commandHint string) Kind {
 		case inetOneLineRE.MatchString(line):
 			ifaces++
 			inets++
+		case linkLineRE.MatchString(line):
+			links++
 		}
 	}
 	if inets > 0 && ifaces > 0 {
 		scores[KindAddresses] += strongWeight + inets
 		candidates[KindAddresses] = true
+	} else if ifaces > 0 && links > 0 {
+		// ip link: interface headers without addresses.
+		scores[KindInterfaces] += strongWeight
+		candidates[KindInterfaces] = true
 	}
 	// Kinds without a header need most lines to match, so one stray
 	// timestamp or "a.b = c" line in prose does not decide.
@@ -329,6 +354,9 @@ func hintKind(nameHint, commandHint string) Kind {
 // kinds.
 func pathKind(p string) Kind {
 	p = "/" + strings.TrimPrefix(p, "/")
+	if k := linkPathKind(p); k != KindUnknown {
+		return k
+	}
 	switch {
 	case strings.HasSuffix(p, "/proc/net/netstat"), strings.HasSuffix(p, "/proc/net/snmp"), strings.HasSuffix(p, "/net/netstat") && strings.Contains(p, "/proc/"), strings.HasSuffix(p, "/net/snmp") && strings.Contains(p, "/proc/"):
 		return KindCounters
