@@ -366,7 +366,7 @@ func commandKind(name string, args []string) (Kind, string) {
 		return KindConntrack, ""
 	case "dmesg", "journalctl":
 		return KindLog, ""
-	case "uname", "hostname", "hostnamectl", "date":
+	case "uname", "hostname", "hostnamectl", "date", "uptime":
 		return KindSystem, ""
 	case "ps":
 		return KindProcesses, ""

@@ -139,6 +139,10 @@ var lineTests = []lineTest{
 	strong(KindSystem, `^(Red Hat Enterprise Linux|CentOS|Rocky Linux|AlmaLinux|Fedora|Oracle Linux|Scientific Linux|Amazon Linux)\b.* release \d`),
 	strong(KindSystem, `^\s*Static hostname: `),
 	strong(KindSystem, `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-3]?\d \d{2}:\d{2}:\d{2} (\S+ )?\d{4}$`), // date
+	// uptime, and /proc/stat (its first line, and btime)
+	strong(KindSystem, `^\s*\d{1,2}:\d{2}:\d{2} up .*load averages?: `),
+	strong(KindSystem, `^btime \d+$`),
+	strong(KindSystem, `^cpu  \d+ \d+ \d+ \d+`),
 	weak(KindSystem, `^(NAME|ID|ID_LIKE|VERSION|VERSION_ID|PRETTY_NAME|ANSI_COLOR|CPE_NAME|HOME_URL|BUG_REPORT_URL|VERSION_CODENAME)=`),
 
 	strong(KindProcesses, `^USER\s+PID\s+%CPU\s+%MEM`),
@@ -156,6 +160,7 @@ var (
 	inetOneLineRE = regexp.MustCompile(`^\d+: \S+\s+inet6? [0-9a-fA-F.:]+/\d+ `)
 	hostnameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$`)
 	integerRE     = regexp.MustCompile(`^\d+$`)
+	procUptimeRE  = regexp.MustCompile(`^\d+\.\d\d \d+\.\d\d$`)
 )
 
 // kindPrecedence breaks score ties when no hint decides.
@@ -274,8 +279,10 @@ func fallbackKind(hint Kind, nonblank int, firstLine string) Kind {
 	single := nonblank == 1
 	switch hint {
 	case KindSystem:
-		// A hostname file holds one word; `uname -r` prints one release.
-		if single && (hostnameRE.MatchString(strings.TrimSpace(firstLine)) || kernelReleaseRE.MatchString(strings.TrimSpace(firstLine))) {
+		// A hostname file holds one word; `uname -r` prints one release;
+		// /proc/uptime holds two decimals.
+		if single && (hostnameRE.MatchString(strings.TrimSpace(firstLine)) || kernelReleaseRE.MatchString(strings.TrimSpace(firstLine)) ||
+			procUptimeRE.MatchString(strings.TrimSpace(firstLine))) {
 			return KindSystem
 		}
 	case KindConntrack:
@@ -371,7 +378,8 @@ func pathKind(p string) Kind {
 	case strings.Contains(p, "/var/log/"):
 		return KindLog
 	case strings.HasSuffix(p, "/etc/hostname"), strings.HasSuffix(p, "/etc/os-release"), strings.HasSuffix(p, "/etc/redhat-release"),
-		strings.HasSuffix(p, "/proc/version"), strings.HasSuffix(p, "/hostname"), p == "/hostname":
+		strings.HasSuffix(p, "/proc/version"), strings.HasSuffix(p, "/hostname"), p == "/hostname",
+		strings.HasSuffix(p, "/proc/uptime"), strings.HasSuffix(p, "/proc/stat"), p == "/uptime", strings.HasSuffix(p, "/sos_commands/host/uptime"):
 		return KindSystem
 	}
 	return KindUnknown

@@ -49,6 +49,8 @@ type Host struct {
 	System     []*system.Info
 	Processes  []*processes.Table
 	Captures   []*pcap.Capture
+	// Clock is when the host booted and when its bundle was collected.
+	Clock Clock
 }
 
 // CounterSnapshot is one counters snapshot with the artifact it came from.
@@ -94,6 +96,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 		opt.Year = captureYear(arts, captures)
 	}
 	dates := bundleDates(arts, opt)
+	clocks := buildClocks(arts, opt, dates)
 	get := func(a *artifact.Artifact) *Host {
 		name := a.Host
 		if name == "" {
@@ -105,6 +108,9 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 		h := hosts[name]
 		if h == nil {
 			h = &Host{Name: name, kinds: map[artifact.Kind]int{}}
+			if c := clocks[hostKey(a)]; c != nil {
+				h.Clock = *c
+			}
 			hosts[name] = h
 		}
 		return h
@@ -130,6 +136,7 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 			return naturalLess(h.Counters[i].Artifact, h.Counters[j].Artifact)
 		})
 		firstNstatRunIsTotal(h.Counters)
+		h.alignFromSyslog()
 		out = append(out, h)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -191,7 +198,7 @@ func (h *Host) add(a *artifact.Artifact, opt Options, bundleDates map[string]tim
 		h.Conntrack = append(h.Conntrack, r)
 	case artifact.KindLog:
 		var l *logs.Log
-		l, w = logs.Parse(a.Name, a.Data, logs.Options{Year: opt.Year, Location: opt.Location})
+		l, w = logs.Parse(a.Name, a.Data, logs.Options{Year: opt.Year, Location: opt.Location, Boot: h.Clock.Boot})
 		h.Logs = append(h.Logs, l)
 	case artifact.KindKeepalived:
 		var c *keepalived.Config

@@ -1,5 +1,6 @@
 // Package system parses host identity artifacts (uname -a/-r, /proc/version,
-// /etc/os-release, /etc/redhat-release, hostname) so findings can name the
+// /etc/os-release, /etc/redhat-release, hostname, date, and the boot clock:
+// /proc/uptime, uptime, /proc/stat's btime) so findings can name the
 // host and gate kernel-version-specific explanations.
 package system
 
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/source"
 )
@@ -33,6 +35,16 @@ type Info struct {
 	// printed; DateSrc is its line.
 	Date    string
 	DateSrc source.Ref
+	// Uptime is how long the host had been up when /proc/uptime or uptime
+	// was read (UptimeForm says which, UptimeClock is uptime's time of
+	// day); zero when neither was collected.
+	Uptime      time.Duration
+	UptimeForm  string
+	UptimeClock string
+	UptimeSrc   source.Ref
+	// BootTime is /proc/stat's btime; zero when not collected.
+	BootTime time.Time
+	BootSrc  source.Ref
 }
 
 // dateLine is `date` in the C locale: "Tue Mar  3 08:00:00 UTC 2026".
@@ -101,6 +113,7 @@ func Parse(artifact string, data []byte) (*Info, []source.Warning) {
 		switch {
 		case dateLine.MatchString(text):
 			info.Date, info.DateSrc = text, ref
+		case info.bootLine(text, ref):
 		case len(f) >= 3 && f[0] == "Linux" && f[1] == "version":
 			// /proc/version: "Linux version 4.18.0-80.el8.x86_64 (mockbuild@...) (gcc ...) #1 SMP ..."
 			info.KernelRelease, info.KernelSrc = f[2], ref

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nettriage/nettriage/internal/parsetest"
 )
@@ -125,6 +126,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("value without a line: %+v", info)
 			}
 		}
+		if info.Uptime < 0 || (info.Uptime > 0 && info.UptimeSrc.Line < 1) || (!info.BootTime.IsZero() && info.BootSrc.Line < 1) {
+			t.Fatalf("boot clock without a line or negative: %+v", info)
+		}
 		ParseKernelVersion(info.KernelRelease)
 	})
 }
@@ -135,5 +139,43 @@ func TestDateLine(t *testing.T) {
 	info, warns := Parse("sos_commands/date/date", []byte("Tue Mar  3 08:00:00 UTC 2026\n"))
 	if len(warns) > 0 || info.Date != "Tue Mar  3 08:00:00 UTC 2026" || info.DateSrc.Line != 1 {
 		t.Fatalf("%+v %v", info, warns)
+	}
+}
+
+// The boot clock forms: /proc/uptime to the hundredth of a second, uptime
+// to the minute (days, h:mm or min; with or without the user count), and
+// /proc/stat's btime, with the rest of /proc/stat read past silently.
+func TestBootClock(t *testing.T) {
+	cases := []struct {
+		file  string
+		up    time.Duration
+		form  string
+		clock string
+	}{
+		{"proc_uptime", 1052343*time.Second + 170*time.Millisecond, UptimeProc, ""},
+		{"uptime_procps.txt", 12*24*time.Hour + 3*time.Hour + 4*time.Minute, UptimeCommand, "10:02:03"},
+		{"uptime_busybox.txt", 40 * time.Minute, UptimeCommand, "07:41:09"},
+	}
+	for _, c := range cases {
+		data, err := os.ReadFile("testdata/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, warns := Parse(c.file, data)
+		if len(warns) > 0 || info.Uptime.Round(time.Millisecond) != c.up || info.UptimeForm != c.form ||
+			info.UptimeClock != c.clock || info.UptimeSrc.Line != 1 {
+			t.Errorf("%s: up %v form %q clock %q line %d, warnings %v", c.file, info.Uptime, info.UptimeForm,
+				info.UptimeClock, info.UptimeSrc.Line, warns)
+		}
+	}
+	data, _ := os.ReadFile("testdata/proc_stat")
+	info, warns := Parse("proc/stat", data)
+	if len(warns) > 0 || !info.BootTime.Equal(time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC)) || info.BootSrc.Line != 6 {
+		t.Errorf("btime %v line %d, warnings %v", info.BootTime, info.BootSrc.Line, warns)
+	}
+	// "up" followed by something that is not a duration is not uptime.
+	info, warns = Parse("x", []byte(" 10:02:03 up since yesterday,  load average: 0.00, 0.01, 0.05\n"))
+	if info.Uptime != 0 || len(warns) != 1 {
+		t.Errorf("junk read as uptime: %v %v", info.Uptime, warns)
 	}
 }
