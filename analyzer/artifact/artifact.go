@@ -30,6 +30,7 @@ const (
 	KindLog        Kind = "log"
 	KindKeepalived Kind = "keepalived"
 	KindInterfaces Kind = "interfaces"
+	KindResolver   Kind = "resolver"
 	KindSystem     Kind = "system"
 	KindProcesses  Kind = "processes"
 	KindPcap       Kind = "pcap"

@@ -166,7 +166,7 @@ var (
 // kindPrecedence breaks score ties when no hint decides.
 var kindPrecedence = []Kind{
 	KindIPVS, KindIptables, KindNftables, KindConntrack, KindSockets, KindCounters,
-	KindKeepalived, KindInterfaces, KindSysctl, KindAddresses, KindRoutes, KindProcesses, KindSystem, KindLog,
+	KindKeepalived, KindInterfaces, KindResolver, KindSysctl, KindAddresses, KindRoutes, KindProcesses, KindSystem, KindLog,
 }
 
 // Sniff tells an artifact's kind from its content. nameHint (a file name or

@@ -45,7 +45,7 @@ var sosFiles = map[string]bool{
 	"hostname": true, "uname": true, "date": true, "uptime": true, "proc/uptime": true, "proc/stat": true, "proc/version": true, "proc/net/netstat": true, "proc/net/snmp": true,
 	"proc/net/stat/nf_conntrack": true, "proc/net/nf_conntrack": true, "proc/net/ip_vs": true,
 	"proc/net/ip_vs_stats": true, "proc/net/ip_vs_conn": true, "etc/hostname": true, "etc/os-release": true,
-	"etc/redhat-release": true, "var/log/dmesg": true, "sos_reports/manifest.json": true,
+	"etc/redhat-release": true, "etc/resolv.conf": true, "var/log/dmesg": true, "sos_reports/manifest.json": true,
 }
 
 // sosProcPidNet matches /proc/net copied through the /proc/self symlink.

@@ -223,3 +223,14 @@ var _ = declare(Func{
 		}
 	},
 })
+
+// Uptime is the host's uptime in seconds when the bundle shows it (uptime,
+// /proc/uptime); ok is false otherwise.
+func Uptime(h *facts.Host) (float64, bool) {
+	for _, i := range h.System {
+		if i.Uptime > 0 {
+			return i.Uptime.Seconds(), true
+		}
+	}
+	return 0, false
+}

@@ -46,7 +46,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 			w = []source.Warning{}
 		}
 		rep.Artifacts = append(rep.Artifacts, ArtifactInfo{Name: a.Name, Host: a.Host, Namespace: a.Namespace,
-			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w})
+			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w, WarningsTotal: len(w)})
 	}
 	var cluster *facts.Host
 	if len(hosts) > 1 {
@@ -80,6 +80,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
 		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
+		rep.Totals = append(rep.Totals, counterTotals(h, opt.Rules)...)
 		ev := newEvaluator(h, hosts)
 		for _, r := range opt.Rules.Rules {
 			if r.Scope != "cluster" {
@@ -405,6 +406,36 @@ func counterMoves(h *facts.Host, rs *RuleSet) []CounterMove {
 			cm.Artifact, cm.Line = last.Artifact, last.Line
 		}
 		out = append(out, cm)
+	}
+	return out
+}
+
+// counterTotals lists the non-zero totals since boot of the counters the
+// rules read on a host.
+func counterTotals(h *facts.Host, rs *RuleSet) []CounterTotal {
+	names := map[string]bool{}
+	for _, r := range rs.Rules {
+		for n := range r.counters {
+			names[n] = true
+		}
+	}
+	list := make([]string, 0, len(names))
+	for n := range names {
+		list = append(list, n)
+	}
+	sort.Strings(list)
+	var out []CounterTotal
+	for _, n := range list {
+		v, ref, ok := derive.Counter(h, n)
+		if !ok || v == 0 {
+			continue
+		}
+		t := CounterTotal{Host: h.Name, Name: n, Value: v, Meaning: counterMeaning(n), Rules: rs.RulesReading(n),
+			Artifact: ref.Artifact, Line: ref.Line}
+		if up, ok := derive.Uptime(h); ok && up > 0 {
+			t.PerSecond = float64(v) / up
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -47,6 +47,7 @@ type call struct {
 func (r *Rule) compile() error {
 	r.compiled = map[string]*program{}
 	r.calls = map[string]bool{}
+	r.counters = map[string]bool{}
 	usedParams := map[string]bool{}
 	for _, level := range Confidences {
 		src, ok := r.Conditions[level]
@@ -83,6 +84,9 @@ func (r *Rule) compile() error {
 					lit, ok := a.(*ast.StringNode)
 					if !ok {
 						continue
+					}
+					if f.Args[i].Kind == derive.ArgCounter {
+						r.counters[lit.Value] = true
 					}
 					errMsg, warn := derive.CheckArg(f.Args[i].Kind, lit.Value)
 					if errMsg != "" {

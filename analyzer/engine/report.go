@@ -10,6 +10,8 @@ const Schema = schema.Version
 type (
 	// Report is the result of one analysis, as serialised to JSON.
 	Report = schema.Report
+	// CounterTotal is a counter's total since boot.
+	CounterTotal = schema.CounterTotal
 	// CounterMove is one kernel counter that changed between snapshots.
 	CounterMove = schema.CounterMove
 	// Tool identifies the program and rule set that produced a report.

@@ -51,6 +51,7 @@ type Rule struct {
 	condKeyLines map[string]int // YAML line of each condition's level key
 	keyLines     map[string]int // YAML line of each top-level key
 	calls        map[string]bool
+	counters     map[string]bool // counter names its conditions read
 	compiled     map[string]*program
 }
 

@@ -50,6 +50,7 @@ func (r *Report) Normalize() {
 	}
 	r.Errors = nonNil(r.Errors)
 	r.Counters = nonNil(r.Counters)
+	r.Totals = nonNil(r.Totals)
 }
 
 func nonNil[T any](s []T) []T {

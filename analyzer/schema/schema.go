@@ -34,6 +34,24 @@ type Report struct {
 	// Counters lists the kernel counters that moved between snapshots, per
 	// host, largest change first (added in v1; zero moves are left out).
 	Counters []CounterMove `json:"counters"`
+	// Totals lists, per host, the non-zero totals since boot of the
+	// counters rules read, with their average rate when the uptime is
+	// known (added in v1): what there is to see when nothing moved.
+	Totals []CounterTotal `json:"totals"`
+}
+
+// CounterTotal is a kernel counter's total since boot.
+type CounterTotal struct {
+	Host  string `json:"host"`
+	Name  string `json:"name"`
+	Value int64  `json:"value"`
+	// PerSecond is Value over the uptime, when the uptime is known; 0
+	// otherwise.
+	PerSecond float64  `json:"per_second,omitempty"`
+	Meaning   string   `json:"meaning,omitempty"`
+	Rules     []string `json:"rules,omitempty"`
+	Artifact  string   `json:"artifact"`
+	Line      int      `json:"line"`
 }
 
 // Tool identifies the program and rule set that produced a report.
@@ -52,6 +70,9 @@ type ArtifactInfo struct {
 	Command   string    `json:"command,omitempty"`
 	Size      int64     `json:"size"`
 	Warnings  []Warning `json:"warnings"`
+	// WarningsTotal is len(Warnings), so a summary can say how many there
+	// are when an export leaves the list out (added in v1).
+	WarningsTotal int `json:"warnings_total"`
 }
 
 // Warning is a non-fatal problem a parser met at a line (0 when the problem

@@ -55,6 +55,9 @@ var addedPaths = []string{
 	"checks[].missing[]",
 	"counters[].host", "counters[].name", "counters[].first", "counters[].last", "counters[].delta",
 	"counters[].snapshots", "counters[].meaning", "counters[].rules[]", "counters[].artifact", "counters[].line",
+	"artifacts[].warnings_total",
+	"totals[].host", "totals[].name", "totals[].value", "totals[].per_second", "totals[].meaning", "totals[].rules[]",
+	"totals[].artifact", "totals[].line",
 }
 
 func full() *Report {
@@ -65,7 +68,7 @@ func full() *Report {
 		Schema: Version,
 		Tool:   Tool{Name: "nettriage", Version: "v1", Rules: "27 rules"},
 		Hosts:  []string{"s2"},
-		Artifacts: []ArtifactInfo{{Name: "sysctl_-a", Host: "s2", Namespace: "ns", Kind: "sysctl", Command: "sysctl -a",
+		Artifacts: []ArtifactInfo{{Name: "sysctl_-a", Host: "s2", Namespace: "ns", Kind: "sysctl", Command: "sysctl -a", WarningsTotal: 1,
 			Size: 1234, Warnings: []Warning{{Line: 3, Message: "bad"}}}},
 		Findings: []Finding{{Rule: "tw-recycle-nat", Host: "s2", Title: "t", Severity: "critical", Confidence: "confirmed",
 			Summary: "s", Explanation: "e", Remediation: "r", References: []string{"https://x"}, ExplainedBy: "y",
@@ -89,6 +92,8 @@ func full() *Report {
 		Timeline: []TimelineEvent{{Time: "2026-01-02T10:02:03Z", Host: "s2", Source: Source{Artifact: "a", Line: 12},
 			Kind: "vrrp-state", Text: "x", Findings: []string{"vip-nodeport-local-race"}}},
 		Errors: []Error{{Artifact: "a", Message: "m"}},
+		Totals: []CounterTotal{{Host: "s2", Name: "TcpExt.ListenDrops", Value: 7, PerSecond: 0.5, Meaning: "m", Rules: []string{"r"},
+			Artifact: "netstat", Line: 2}},
 		Counters: []CounterMove{{Host: "s2", Name: "TcpExt.PAWSPassive", First: 1, Last: 3, Delta: 2, Snapshots: 2,
 			Meaning: "m", Rules: []string{"r"}, Artifact: "a", Line: 1}},
 	}
@@ -156,7 +161,7 @@ func TestEmptyReportListsAreEmpty(t *testing.T) {
 		t.Errorf("a normalized report encodes null: %s", b)
 	}
 	b, _ = json.Marshal(New())
-	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"errors":[],"counters":[]}`
+	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"errors":[],"counters":[],"totals":[]}`
 	if string(b) != want {
 		t.Errorf("empty report:\n got %s\nwant %s", b, want)
 	}
