@@ -21,6 +21,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/parse/keepalived"
 	"github.com/nettriage/nettriage/analyzer/parse/logs"
 	"github.com/nettriage/nettriage/analyzer/parse/processes"
+	"github.com/nettriage/nettriage/analyzer/parse/resolver"
 	"github.com/nettriage/nettriage/analyzer/parse/routes"
 	"github.com/nettriage/nettriage/analyzer/parse/sockets"
 	"github.com/nettriage/nettriage/analyzer/parse/sysctl"
@@ -49,6 +50,7 @@ type Host struct {
 	System     []*system.Info
 	Processes  []*processes.Table
 	Captures   []*pcap.Capture
+	Resolvers  []*resolver.Conf
 	// Clock is when the host booted and when its bundle was collected.
 	Clock Clock
 }
@@ -204,6 +206,10 @@ func (h *Host) add(a *artifact.Artifact, opt Options, bundleDates map[string]tim
 		var c *keepalived.Config
 		c, w = keepalived.Parse(a.Name, a.Data)
 		h.Keepalived = append(h.Keepalived, c)
+	case artifact.KindResolver:
+		var c *resolver.Conf
+		c, w = resolver.Parse(a.Name, a.Data)
+		h.Resolvers = append(h.Resolvers, c)
 	case artifact.KindSystem:
 		var i *system.Info
 		i, w = system.Parse(a.Name, a.Data)
@@ -384,6 +390,7 @@ func Merge(name string, hosts []*Host) *Host {
 		m.Conntrack = append(m.Conntrack, h.Conntrack...)
 		m.Logs = append(m.Logs, h.Logs...)
 		m.Keepalived = append(m.Keepalived, h.Keepalived...)
+		m.Resolvers = append(m.Resolvers, h.Resolvers...)
 		m.System = append(m.System, h.System...)
 		m.Processes = append(m.Processes, h.Processes...)
 		m.Captures = append(m.Captures, h.Captures...)
