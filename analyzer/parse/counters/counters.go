@@ -40,6 +40,9 @@ type Snapshot struct {
 	// unknown, not zero.
 	Unmapped []source.Ref
 	Src      source.Ref // the whole range; Text is its first line
+	// Softnet holds each row of /proc/net/softnet_stat (form "softnet");
+	// Values holds their sums.
+	Softnet []SoftnetRow
 }
 
 // Set is every snapshot of one artifact, in input order.
@@ -119,6 +122,11 @@ func (p *parser) run(lines []source.Line) {
 		text := strings.TrimSpace(ln.Text)
 		switch {
 		case text == "":
+			continue
+		case isSoftnetRow(text):
+			p.softnetRow(text, ln)
+			continue
+		case p.sockstatLine(text, ln):
 			continue
 		case text == "#kernel":
 			p.section = ""

@@ -96,7 +96,7 @@ func (s *Socket) InfoDuration(key string) (time.Duration, bool) {
 
 // Table is a parsed listing.
 type Table struct {
-	Form    string // "ss", "netstat", "lsof" or "procnet"
+	Form    string // "ss", "netstat", "lsof", "procnet" or "netlink"
 	Sockets []*Socket
 }
 
@@ -117,6 +117,9 @@ func Parse(artifact string, data []byte) (*Table, []source.Warning) {
 		}
 		if isProcNetHeader(f) {
 			return parseProcNet(artifact, lines)
+		}
+		if isNetlinkHeader(f) {
+			return parseNetlink(artifact, lines)
 		}
 		if isSSHeader(f) {
 			break
