@@ -45,6 +45,8 @@ func (r *Report) Normalize() {
 	}
 	r.Checks = nonNil(r.Checks)
 	r.Timeline = nonNil(r.Timeline)
+	r.TimelineInfo.Notes = nonNil(r.TimelineInfo.Notes)
+	r.ClockOffsets = nonNil(r.ClockOffsets)
 	for i := range r.Timeline {
 		r.Timeline[i].Findings = nonNil(r.Timeline[i].Findings)
 	}

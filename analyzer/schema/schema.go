@@ -30,7 +30,14 @@ type Report struct {
 	// Timeline is the notable events of all inputs in time order (added in
 	// v1).
 	Timeline []TimelineEvent `json:"timeline"`
-	Errors   []Error         `json:"errors"`
+	// TimelineInfo says how the timeline was bounded and what its clocks
+	// assumed (added in v1).
+	TimelineInfo TimelineInfo `json:"timeline_info"`
+	// ClockOffsets are the differences seen between two hosts' clocks, or
+	// between a host's clock and its own artifacts (added in v1). Events
+	// keep the time their host printed; these say how far apart they may be.
+	ClockOffsets []ClockOffset `json:"clock_offsets"`
+	Errors       []Error       `json:"errors"`
 	// Counters lists the kernel counters that moved between snapshots, per
 	// host, largest change first (added in v1; zero moves are left out).
 	Counters []CounterMove `json:"counters"`
@@ -136,6 +143,50 @@ type TimelineEvent struct {
 	Kind     string   `json:"kind"`
 	Text     string   `json:"text"`
 	Findings []string `json:"findings"` // rule ids
+	// Note says what placing the event in time assumed (a boot time, a
+	// year, a time zone); empty when its artifact printed the time in full
+	// (added in v1).
+	Note string `json:"note,omitempty"`
+	// Count is how many like events this one stands for when repeats were
+	// collapsed (1 or absent: itself only), the last of them at Until
+	// (added in v1).
+	Count int    `json:"count,omitempty"`
+	Until string `json:"until,omitempty"`
+}
+
+// TimelineInfo says how the timeline was bounded: how many events the
+// inputs held, how many are listed, and why the others are not.
+type TimelineInfo struct {
+	Events    int `json:"events"`    // dated events found in the inputs
+	Listed    int `json:"listed"`    // entries in timeline[]
+	Collapsed int `json:"collapsed"` // repeats folded into an entry's count
+	Sampled   int `json:"sampled"`   // left out, far from every finding, beyond the cap
+	// Unplaced counts events that could not be put on the wall clock
+	// (dmesg lines of a host whose boot time is unknown).
+	Unplaced int `json:"unplaced"`
+	// Notes say what the clocks assumed, per host.
+	Notes []string `json:"notes"`
+}
+
+// ClockOffset is how far one clock is from another, measured on something
+// both recorded: the same packet in two hosts' captures, or a host's log
+// running past the time its bundle was collected.
+type ClockOffset struct {
+	Host      string `json:"host"`
+	Reference string `json:"reference"` // a host, or "collection time"
+	// Seconds is Host's clock minus Reference's: positive when Host's
+	// clock is ahead.
+	Seconds float64 `json:"seconds"`
+	Samples int     `json:"samples"` // packets or lines it was measured on
+	Method  string  `json:"method"`
+	Text    string  `json:"text"`
+	Source  Source  `json:"source"`
+}
+
+// Span is the first and last time of a finding's dated evidence.
+type Span struct {
+	First string `json:"first"`
+	Last  string `json:"last"`
 }
 
 // Source locates an event: a line of an artifact or a frame of a capture.
@@ -162,6 +213,10 @@ type Finding struct {
 	// Flows are the capture flows the evidence comes from, with their
 	// packets, for a ladder diagram (added in v1; only on capture findings).
 	Flows []FlowEvidence `json:"flows,omitempty"`
+	// Span is the first and last time of the finding's dated evidence, each
+	// of which is a timeline event marked with the rule (added in v1; nil
+	// when no evidence is dated).
+	Span *Span `json:"span,omitempty"`
 }
 
 // Evidence is one line (or packet) that a matching condition read.

@@ -161,7 +161,7 @@ func TestEmptyReportListsAreEmpty(t *testing.T) {
 		t.Errorf("a normalized report encodes null: %s", b)
 	}
 	b, _ = json.Marshal(New())
-	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"errors":[],"counters":[],"totals":[]}`
+	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"timeline_info":{"events":0,"listed":0,"collapsed":0,"sampled":0,"unplaced":0,"notes":[]},"clock_offsets":[],"errors":[],"counters":[],"totals":[]}`
 	if string(b) != want {
 		t.Errorf("empty report:\n got %s\nwant %s", b, want)
 	}
