@@ -10,11 +10,14 @@ import (
 	"github.com/nettriage/nettriage/internal/hostile"
 )
 
-var validKinds = map[Kind]bool{
-	KindSysctl: true, KindCounters: true, KindIptables: true, KindNftables: true, KindIPVS: true,
-	KindSockets: true, KindAddresses: true, KindRoutes: true, KindConntrack: true, KindLog: true,
-	KindKeepalived: true, KindSystem: true, KindProcesses: true, KindPcap: true, KindUnknown: true,
-}
+// validKinds are the kinds of Kinds: a new kind is valid once it is listed there.
+var validKinds = func() map[Kind]bool {
+	m := map[Kind]bool{}
+	for _, k := range Kinds {
+		m[k] = true
+	}
+	return m
+}()
 
 func FuzzParse(f *testing.F) {
 	for _, root := range []string{corpusDir, "testdata/sniff"} {

@@ -22,6 +22,13 @@ type Ruleset struct {
 	Form   string
 	Tables map[string]*Table // keyed by TableKey(family, name)
 	Order  []string          // table keys in the order they appeared
+	// Backend is "legacy" or "nf_tables" when the output says which
+	// (see backend.go), "" otherwise; BackendSrc is the line that says it.
+	Backend    string
+	BackendSrc source.Ref
+	// LegacyWarning is iptables-nft's "# Warning: iptables-legacy tables
+	// present" line, when printed.
+	LegacyWarning *source.Ref
 }
 
 // Table is one netfilter table (iptables) or nft table.

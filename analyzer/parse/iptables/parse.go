@@ -29,6 +29,7 @@ func ParseWithTable(artifact string, data []byte, table string) (*Ruleset, []sou
 		}
 	}
 	b.rs.Form = detectForm(lines)
+	b.scanBackend(lines)
 	switch b.rs.Form {
 	case FormSave:
 		b.parseSave(lines, table)
@@ -38,6 +39,7 @@ func ParseWithTable(artifact string, data []byte, table string) (*Ruleset, []sou
 		b.parseL(lines, table)
 	case FormNft:
 		b.parseNft(lines)
+	case FormVersion:
 	default:
 		b.warnf(0, "no iptables or nftables rules recognised")
 	}
