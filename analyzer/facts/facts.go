@@ -16,6 +16,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/parse/addresses"
 	"github.com/nettriage/nettriage/analyzer/parse/conntrack"
 	"github.com/nettriage/nettriage/analyzer/parse/counters"
+	"github.com/nettriage/nettriage/analyzer/parse/interfaces"
 	"github.com/nettriage/nettriage/analyzer/parse/iptables"
 	"github.com/nettriage/nettriage/analyzer/parse/ipvs"
 	"github.com/nettriage/nettriage/analyzer/parse/keepalived"
@@ -47,6 +48,9 @@ type Host struct {
 	Conntrack  []*conntrack.Result
 	Logs       []*logs.Log
 	Keepalived []*keepalived.Config
+	// Interfaces are per-interface statistics and NIC settings, one result
+	// per artifact; Time is when it was read, when known.
+	Interfaces []*InterfacesSnapshot
 	System     []*system.Info
 	Processes  []*processes.Table
 	Captures   []*pcap.Capture
@@ -177,6 +181,9 @@ func (h *Host) add(a *artifact.Artifact, opt Options, bundleDates map[string]tim
 		} else {
 			rs, w = iptables.Parse(a.Name, a.Data)
 		}
+		if rs != nil && rs.Backend == "" {
+			rs.Backend = iptables.BackendOfCommand(a.Command)
+		}
 		h.Rulesets = append(h.Rulesets, rs)
 	case artifact.KindIPVS:
 		var r *ipvs.Result
@@ -202,6 +209,14 @@ func (h *Host) add(a *artifact.Artifact, opt Options, bundleDates map[string]tim
 		var l *logs.Log
 		l, w = logs.Parse(a.Name, a.Data, logs.Options{Year: opt.Year, Location: opt.Location, Boot: h.Clock.Boot})
 		h.Logs = append(h.Logs, l)
+	case artifact.KindInterfaces:
+		var r *interfaces.Result
+		r, w = interfaces.ParseCommand(a.Name, a.Data, a.Command)
+		t := a.Time
+		if t.IsZero() {
+			t = bundleDates[bundleRoot(a.Name)]
+		}
+		h.Interfaces = append(h.Interfaces, &InterfacesSnapshot{Result: r, Artifact: a.Name, Time: t})
 	case artifact.KindKeepalived:
 		var c *keepalived.Config
 		c, w = keepalived.Parse(a.Name, a.Data)
@@ -390,6 +405,7 @@ func Merge(name string, hosts []*Host) *Host {
 		m.Conntrack = append(m.Conntrack, h.Conntrack...)
 		m.Logs = append(m.Logs, h.Logs...)
 		m.Keepalived = append(m.Keepalived, h.Keepalived...)
+		m.Interfaces = append(m.Interfaces, h.Interfaces...)
 		m.Resolvers = append(m.Resolvers, h.Resolvers...)
 		m.System = append(m.System, h.System...)
 		m.Processes = append(m.Processes, h.Processes...)
