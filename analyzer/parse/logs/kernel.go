@@ -42,6 +42,9 @@ func classify(msg string, p *parser, line int) (string, map[string]string) {
 	if i := strings.Index(msg, " callbacks suppressed"); i > 0 {
 		return parseRatelimit(msg[:i])
 	}
+	if kind, f, ok := classifyLink(msg); ok {
+		return kind, f
+	}
 	return classifyKeepalived(msg)
 }
 

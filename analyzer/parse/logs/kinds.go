@@ -7,4 +7,5 @@ var EventKinds = []string{
 	KindKeepalivedRemove, KindKeepalivedAdd, KindKeepalivedFail, KindKeepalivedOK, KindKeepalivedQuorum,
 	KindVRRPState, KindVRRPVIP, KindVRRPScript, KindConntrackFull, KindSynFlood, KindTimeWaitOverflow,
 	KindNeighbourOverflow, KindNetdevWatchdog, KindTCPOutOfMemory, KindTCPOrphans, KindNetRatelimit,
+	KindOverMTU, KindUnregisterWait, KindLinkDown, KindLinkUp,
 }
