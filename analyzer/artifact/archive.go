@@ -152,6 +152,10 @@ type expander struct {
 	loose  *tree
 	trees  []*tree
 	output []*Artifact
+	// skipped counts the sosreport files not analysed, per directory
+	// and reason, in the order met.
+	skipped      map[string]*NotAnalysed
+	skippedOrder []string
 }
 
 func newExpander(lim Limits) *expander {

@@ -110,6 +110,9 @@ type Artifact struct {
 	// Time is when the content was read, when the input says so (a collect
 	// bundle's manifest); zero when unknown.
 	Time time.Time
+	// HostReason says why the artifact went to its host: "the shell
+	// prompt", "the sosreport's hostname file", "--host", ...
+	HostReason string
 }
 
 // Error is an input, or part of one, that could not be used.
@@ -123,9 +126,25 @@ func (e Error) Error() string { return fmt.Sprintf("%s: %s", e.Artifact, e.Messa
 // Expand turns inputs into artifacts. Archives are expanded in memory within
 // lim; problems are returned as Errors and never stop other inputs.
 func Expand(inputs []Input, lim Limits) ([]*Artifact, []Error) {
+	r := ExpandAll(inputs, lim)
+	return r.Artifacts, r.Errors
+}
+
+// Expanded is everything expanding the inputs produced.
+type Expanded struct {
+	Artifacts []*Artifact
+	Errors    []Error
+	// NotAnalysed accounts, per directory, for the files of a sosreport's
+	// network-related directories that no artifact came from.
+	NotAnalysed []NotAnalysed
+}
+
+// ExpandAll is Expand with the count of files not analysed.
+func ExpandAll(inputs []Input, lim Limits) Expanded {
 	x := newExpander(lim)
 	for _, in := range inputs {
 		x.addInput(in)
 	}
-	return x.finish()
+	arts, errs := x.finish()
+	return Expanded{Artifacts: arts, Errors: errs, NotAnalysed: x.notAnalysedList()}
 }

@@ -21,7 +21,75 @@ func (x *expander) finish() ([]*Artifact, []Error) {
 	for _, t := range x.trees {
 		x.emitTree(t)
 	}
+	for _, a := range x.output {
+		if a.HostReason == "" {
+			if a.Host == "" || a.Host == DefaultHost {
+				a.HostReason = "no host is named in this input"
+			} else {
+				a.HostReason = "named by the input"
+			}
+		}
+	}
 	return x.output, x.errs
+}
+
+// NotAnalysed counts files of a bundle directory that were not analysed,
+// and says why, so that a report accounts for everything a sosreport holds
+// in one line per directory.
+type NotAnalysed struct {
+	Path   string
+	Count  int
+	Reason string
+}
+
+// Reasons a bundle file is not analysed.
+const (
+	reasonNoParser = "no parser reads these outputs"
+	reasonNoKind   = "read, but not of a kind nettriage parses"
+)
+
+// sosAccounted are the sosreport directories whose every file the report
+// accounts for: those of the networking, kernel, process, firewall, IPVS
+// and keepalived plugins, and the copied /proc/net.
+var sosAccounted = []string{"sos_commands/networking/", "sos_commands/kernel/", "sos_commands/process/",
+	"sos_commands/firewall_tables/", "sos_commands/ipvs/", "sos_commands/keepalived/",
+	"sos_commands/conntrack/", "sos_commands/firewalld/", "sos_commands/openvswitch/", "sos_commands/date/",
+	"proc/net/", "etc/keepalived/"}
+
+// notAnalysed counts a sosreport file that was not analysed, when it is
+// in a directory the report accounts for.
+func (x *expander) notAnalysed(root, rel, reason string) {
+	dir := path.Dir(rel) + "/"
+	counted := false
+	for _, d := range sosAccounted {
+		if strings.HasPrefix(dir, d) {
+			counted = true
+			break
+		}
+	}
+	if !counted {
+		return
+	}
+	key := root + dir + "\x00" + reason
+	if x.skipped == nil {
+		x.skipped = map[string]*NotAnalysed{}
+	}
+	n := x.skipped[key]
+	if n == nil {
+		n = &NotAnalysed{Path: strings.TrimSuffix(root+dir, "/"), Reason: reason}
+		x.skipped[key] = n
+		x.skippedOrder = append(x.skippedOrder, key)
+	}
+	n.Count++
+}
+
+// NotAnalysedList returns the counts in the order directories were met.
+func (x *expander) notAnalysedList() []NotAnalysed {
+	out := make([]NotAnalysed, 0, len(x.skippedOrder))
+	for _, k := range x.skippedOrder {
+		out = append(out, *x.skipped[k])
+	}
+	return out
 }
 
 // procSysGroup collects /proc/sys files of one host and namespace into one
@@ -36,8 +104,8 @@ type procSysGroup struct {
 
 func (x *expander) emitTree(t *tree) {
 	type sosInfo struct {
-		host     string
-		manifest map[string]sosManifestEntry
+		host, why string
+		manifest  map[string]sosManifestEntry
 	}
 	byPath := map[string]*member{}
 	for _, m := range t.members {
@@ -45,7 +113,8 @@ func (x *expander) emitTree(t *tree) {
 	}
 	soses := map[string]*sosInfo{}
 	for root := range t.sosRoots {
-		info := &sosInfo{host: sosHost(t, root, byPath)}
+		h, why := sosHost(t, root, byPath)
+		info := &sosInfo{host: h, why: why}
 		if m := byPath[root+"sos_reports/manifest.json"]; m != nil {
 			info.manifest = parseSosManifest(m.data)
 		}
@@ -72,7 +141,11 @@ func (x *expander) emitTree(t *tree) {
 		var host string
 		if inSos {
 			rel := m.path[len(root):]
-			if !sosRelevant(rel) || rel == "sos_reports/manifest.json" {
+			if rel == "sos_reports/manifest.json" {
+				continue
+			}
+			if !sosRelevant(rel) {
+				x.notAnalysed(t.id+root, rel, reasonNoParser)
 				continue
 			}
 			info := soses[root]
@@ -87,12 +160,18 @@ func (x *expander) emitTree(t *tree) {
 				command, _ = demangle(path.Base(rel))
 			}
 			a := x.typeFile(m, host, command, true)
+			if a == nil && len(m.data) > 0 {
+				x.notAnalysed(t.id+root, rel, reasonNoKind)
+			}
+			if a != nil {
+				a.HostReason = info.why
+			}
 			if a != nil && entry.truncated {
 				a.Warnings = append(a.Warnings, source.Warnf(0, "sosreport truncated this output"))
 			}
 			continue
 		}
-		host = plainHosts[m.path]
+		host = plainHosts[m.path].host
 		if b := collectedBundleOf(bundleIndex, m.path); b != nil {
 			b.add(x, t, m, host)
 			continue
@@ -101,7 +180,13 @@ func (x *expander) emitTree(t *tree) {
 			addProcSys(groupFor(m.path[:i], host, ""), m.path[i+len("proc/sys/"):], m)
 			continue
 		}
+		before := len(x.output)
 		x.typeFile(m, host, "", false)
+		for _, a := range x.output[before:] {
+			if a.HostReason == "" {
+				a.HostReason = plainHosts[m.path].why
+			}
+		}
 	}
 	for _, b := range collected {
 		b.finish(x)
@@ -210,9 +295,9 @@ func fileStem(p string) string {
 // emitPieces adds one artifact per transcript piece.
 func (x *expander) emitPieces(m *member, fileHost string, pieces []piece) {
 	for _, p := range pieces {
-		host := fileHost
+		host, why := fileHost, ""
 		if h := shortHost(p.host); h != "" && h != "localhost" {
-			host = h
+			host, why = h, "the shell prompt"
 		}
 		info := parseCommand(p.command)
 		data := p.data
@@ -230,7 +315,7 @@ func (x *expander) emitPieces(m *member, fileHost string, pieces []piece) {
 			name += " " + shorten(p.command, 80)
 		}
 		a := &Artifact{Name: name, Host: host, Namespace: info.namespace, Kind: kind, Command: info.command,
-			Data: data, Size: int64(len(p.data)), Line0: p.line0, Warnings: m.warnings}
+			Data: data, Size: int64(len(p.data)), Line0: p.line0, Warnings: m.warnings, HostReason: why}
 		if kind == KindIptables {
 			a.Table = info.table
 		}
@@ -251,21 +336,21 @@ func shorten(s string, n int) string {
 
 // sosHost names the host of a sosreport: its hostname file, else the
 // HOST of the sosreport-HOST-... directory or archive name.
-func sosHost(t *tree, root string, byPath map[string]*member) string {
+func sosHost(t *tree, root string, byPath map[string]*member) (string, string) {
 	for _, f := range sosHostFiles {
 		if m := byPath[root+f]; m != nil {
 			if h := hostFromFile(m.data); h != "" {
-				return h
+				return h, "the sosreport's " + f + " file"
 			}
 		}
 	}
 	if h := shortHost(hostFromSosName(root)); h != "" {
-		return h
+		return h, "the sosreport's name"
 	}
 	if h := shortHost(hostFromSosName(t.id)); h != "" {
-		return h
+		return h, "the sosreport archive's name"
 	}
-	return DefaultHost
+	return DefaultHost, "a sosreport that names no host"
 }
 
 var hostLikeRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
@@ -328,8 +413,11 @@ func looksLikeHostDir(name string) bool {
 // sosreport: a hostname file in the member's directory (or above) wins,
 // then the top directory when the tree splits into several host-like ones,
 // else DefaultHost.
-func plainTreeHosts(t *tree) map[string]string {
-	hosts := map[string]string{}
+// hostChoice is a host label and why it was chosen.
+type hostChoice struct{ host, why string }
+
+func plainTreeHosts(t *tree) map[string]hostChoice {
+	hosts := map[string]hostChoice{}
 	var plain []*member
 	for _, m := range t.members {
 		if _, inSos := t.sosRootFor(m.path); !inSos {
@@ -369,20 +457,20 @@ func plainTreeHosts(t *tree) map[string]string {
 		}
 	}
 	for _, m := range plain {
-		host := DefaultHost
+		host, why := DefaultHost, ""
 		if top, ok := topDir(m.path, common); ok && len(tops) >= 2 && looksLikeHostDir(top) {
-			host = shortHost(top)
+			host, why = shortHost(top), "its directory "+top+" (one of several host directories)"
 		}
 		for d := path.Dir(m.path); ; d = path.Dir(d) {
 			if h, ok := hostnameIn[d]; ok {
-				host = h
+				host, why = h, "the hostname file in "+d
 				break
 			}
 			if d == "." || d == "/" || d == "" {
 				break
 			}
 		}
-		hosts[m.path] = host
+		hosts[m.path] = hostChoice{host, why}
 	}
 	return hosts
 }

@@ -222,8 +222,11 @@ func (b *collectedBundle) add(x *expander, t *tree, m *member, host string) {
 		// As in sosreports, content of no known kind is dropped rather
 		// than reported: the collector keeps some tables only for the
 		// record (socket owners).
-		if a := x.typeFile(m, host, command, true); a != nil && a.Namespace == "" {
-			a.Namespace = e.Namespace
+		if a := x.typeFile(m, host, command, true); a != nil {
+			a.HostReason = "the collect bundle's manifest"
+			if a.Namespace == "" {
+				a.Namespace = e.Namespace
+			}
 		}
 	}
 }
@@ -236,7 +239,7 @@ func (b *collectedBundle) group(key, host, ns string, kind Kind) *collectedGroup
 			return g
 		}
 	}
-	g := &collectedGroup{key: key, art: &Artifact{Name: key, Host: host, Namespace: ns, Kind: kind}}
+	g := &collectedGroup{key: key, art: &Artifact{Name: key, Host: host, Namespace: ns, Kind: kind, HostReason: "the collect bundle's manifest"}}
 	b.groups = append(b.groups, g)
 	return g
 }

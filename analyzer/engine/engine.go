@@ -26,6 +26,9 @@ type Options struct {
 	Params  map[string]map[string]float64 // per rule id: parameter overrides
 	Facts   facts.Options
 	Version string // tool version for the report
+	// NotAnalysed are the bundle directories whose files were not
+	// analysed, for the report (from artifact.ExpandAll).
+	NotAnalysed []artifact.NotAnalysed
 }
 
 // Analyze parses the artifacts, evaluates every rule on every host and
@@ -39,6 +42,9 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	for _, e := range inputErrors {
 		rep.Errors = append(rep.Errors, Error{Artifact: e.Artifact, Message: e.Message})
 	}
+	for _, n := range opt.NotAnalysed {
+		rep.NotAnalysed = append(rep.NotAnalysed, NotAnalysed{Path: n.Path, Count: n.Count, Reason: n.Reason})
+	}
 	hosts, warns := facts.Build(arts, opt.Facts)
 	for _, a := range arts {
 		w := append(append([]source.Warning(nil), a.Warnings...), warns[a.Name]...)
@@ -46,7 +52,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 			w = []source.Warning{}
 		}
 		rep.Artifacts = append(rep.Artifacts, ArtifactInfo{Name: a.Name, Host: a.Host, Namespace: a.Namespace,
-			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w, WarningsTotal: len(w)})
+			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w, WarningsTotal: len(w), HostReason: a.HostReason})
 	}
 	var cluster *facts.Host
 	if len(hosts) > 1 {

@@ -10,6 +10,8 @@ const Schema = schema.Version
 type (
 	// Report is the result of one analysis, as serialised to JSON.
 	Report = schema.Report
+	// NotAnalysed is a bundle directory's files that were not analysed.
+	NotAnalysed = schema.NotAnalysed
 	// CounterTotal is a counter's total since boot.
 	CounterTotal = schema.CounterTotal
 	// CounterMove is one kernel counter that changed between snapshots.

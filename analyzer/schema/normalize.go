@@ -53,6 +53,7 @@ func (r *Report) Normalize() {
 	r.Errors = nonNil(r.Errors)
 	r.Counters = nonNil(r.Counters)
 	r.Totals = nonNil(r.Totals)
+	r.NotAnalysed = nonNil(r.NotAnalysed)
 }
 
 func nonNil[T any](s []T) []T {

@@ -45,6 +45,17 @@ type Report struct {
 	// counters rules read, with their average rate when the uptime is
 	// known (added in v1): what there is to see when nothing moved.
 	Totals []CounterTotal `json:"totals"`
+	// NotAnalysed accounts, one entry per directory and reason, for the
+	// files of a bundle's network-related directories that were not
+	// analysed (added in v1).
+	NotAnalysed []NotAnalysed `json:"not_analysed"`
+}
+
+// NotAnalysed is a bundle directory's files that were not analysed.
+type NotAnalysed struct {
+	Path   string `json:"path"`
+	Count  int    `json:"count"`
+	Reason string `json:"reason"`
 }
 
 // CounterTotal is a kernel counter's total since boot.
@@ -80,6 +91,8 @@ type ArtifactInfo struct {
 	// WarningsTotal is len(Warnings), so a summary can say how many there
 	// are when an export leaves the list out (added in v1).
 	WarningsTotal int `json:"warnings_total"`
+	// HostReason says why the artifact went to its host (added in v1).
+	HostReason string `json:"host_reason"`
 }
 
 // Warning is a non-fatal problem a parser met at a line (0 when the problem

@@ -55,7 +55,8 @@ var addedPaths = []string{
 	"checks[].missing[]",
 	"counters[].host", "counters[].name", "counters[].first", "counters[].last", "counters[].delta",
 	"counters[].snapshots", "counters[].meaning", "counters[].rules[]", "counters[].artifact", "counters[].line",
-	"artifacts[].warnings_total",
+	"artifacts[].warnings_total", "artifacts[].host_reason",
+	"not_analysed[].path", "not_analysed[].count", "not_analysed[].reason",
 	"totals[].host", "totals[].name", "totals[].value", "totals[].per_second", "totals[].meaning", "totals[].rules[]",
 	"totals[].artifact", "totals[].line",
 }
@@ -68,7 +69,7 @@ func full() *Report {
 		Schema: Version,
 		Tool:   Tool{Name: "nettriage", Version: "v1", Rules: "27 rules"},
 		Hosts:  []string{"s2"},
-		Artifacts: []ArtifactInfo{{Name: "sysctl_-a", Host: "s2", Namespace: "ns", Kind: "sysctl", Command: "sysctl -a", WarningsTotal: 1,
+		Artifacts: []ArtifactInfo{{Name: "sysctl_-a", Host: "s2", Namespace: "ns", Kind: "sysctl", Command: "sysctl -a", WarningsTotal: 1, HostReason: "the shell prompt",
 			Size: 1234, Warnings: []Warning{{Line: 3, Message: "bad"}}}},
 		Findings: []Finding{{Rule: "tw-recycle-nat", Host: "s2", Title: "t", Severity: "critical", Confidence: "confirmed",
 			Summary: "s", Explanation: "e", Remediation: "r", References: []string{"https://x"}, ExplainedBy: "y",
@@ -91,7 +92,8 @@ func full() *Report {
 			Missing: []string{"sysctl"}}},
 		Timeline: []TimelineEvent{{Time: "2026-01-02T10:02:03Z", Host: "s2", Source: Source{Artifact: "a", Line: 12},
 			Kind: "vrrp-state", Text: "x", Findings: []string{"vip-nodeport-local-race"}}},
-		Errors: []Error{{Artifact: "a", Message: "m"}},
+		Errors:      []Error{{Artifact: "a", Message: "m"}},
+		NotAnalysed: []NotAnalysed{{Path: "sosreport-s2/sos_commands/networking", Count: 3, Reason: "r"}},
 		Totals: []CounterTotal{{Host: "s2", Name: "TcpExt.ListenDrops", Value: 7, PerSecond: 0.5, Meaning: "m", Rules: []string{"r"},
 			Artifact: "netstat", Line: 2}},
 		Counters: []CounterMove{{Host: "s2", Name: "TcpExt.PAWSPassive", First: 1, Last: 3, Delta: 2, Snapshots: 2,
@@ -161,7 +163,7 @@ func TestEmptyReportListsAreEmpty(t *testing.T) {
 		t.Errorf("a normalized report encodes null: %s", b)
 	}
 	b, _ = json.Marshal(New())
-	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"timeline_info":{"events":0,"listed":0,"collapsed":0,"sampled":0,"unplaced":0,"notes":[]},"clock_offsets":[],"errors":[],"counters":[],"totals":[]}`
+	want := `{"schema":"nettriage.report/v1","tool":{"name":"","version":"","rules":""},"hosts":[],"artifacts":[],"findings":[],"captures":[],"checks":[],"timeline":[],"timeline_info":{"events":0,"listed":0,"collapsed":0,"sampled":0,"unplaced":0,"notes":[]},"clock_offsets":[],"errors":[],"counters":[],"totals":[],"not_analysed":[]}`
 	if string(b) != want {
 		t.Errorf("empty report:\n got %s\nwant %s", b, want)
 	}

@@ -190,23 +190,19 @@ func (in *Inputs) Analyze(ctx context.Context, opt Options) *Result {
 			return readCloser{ctxReader{ctx, rc}, rc}, nil
 		}
 	}
-	arts, expandErrs := artifact.Expand(inputs, limits(opt.Limits))
-	errs := append(append([]artifact.Error(nil), in.errs...), expandErrs...)
+	ex := artifact.ExpandAll(inputs, limits(opt.Limits))
+	arts := ex.Artifacts
+	errs := append(append([]artifact.Error(nil), in.errs...), ex.Errors...)
 	for _, e := range opt.RuleErrors {
 		errs = append(errs, artifact.Error{Artifact: "rules", Message: e.Error()})
 	}
-	if opt.Host != "" {
-		for _, a := range arts {
-			if a.Host == "" || a.Host == artifact.DefaultHost {
-				a.Host = opt.Host
-			}
-		}
-	}
+	assignHosts(arts, opt.Host)
 	rep := engine.Analyze(arts, errs, engine.Options{
-		Rules:   opt.Rules,
-		Params:  opt.Params,
-		Facts:   facts.Options{Year: opt.Year, Location: opt.Location, Progress: opt.Progress},
-		Version: opt.Version,
+		Rules:       opt.Rules,
+		Params:      opt.Params,
+		Facts:       facts.Options{Year: opt.Year, Location: opt.Location, Progress: opt.Progress},
+		Version:     opt.Version,
+		NotAnalysed: ex.NotAnalysed,
 	})
 	for _, c := range rep.Captures {
 		if c.Packets == 0 {
@@ -330,5 +326,35 @@ type readCloser struct {
 func closeIf(c io.Closer) {
 	if c != nil {
 		c.Close()
+	}
+}
+
+// assignHosts labels the artifacts that name no host: with --host NAME,
+// that host; else, when the other inputs name exactly one host, that one
+// (loose files beside a pasted session of the same machine); else they
+// keep the default label.
+func assignHosts(arts []*artifact.Artifact, host string) {
+	named := map[string]bool{}
+	for _, a := range arts {
+		if a.Host != "" && a.Host != artifact.DefaultHost {
+			named[a.Host] = true
+		}
+	}
+	only := ""
+	if len(named) == 1 {
+		for h := range named {
+			only = h
+		}
+	}
+	for _, a := range arts {
+		if a.Host != "" && a.Host != artifact.DefaultHost {
+			continue
+		}
+		switch {
+		case host != "":
+			a.Host, a.HostReason = host, "--host"
+		case only != "":
+			a.Host, a.HostReason = only, "it names no host, and "+only+" is the only host the other inputs name"
+		}
 	}
 }

@@ -175,3 +175,60 @@ func TestReanalysisOpensCapturesAgain(t *testing.T) {
 		t.Errorf("opened %d times, want 2 (sniffing's stream is reused once)", opens)
 	}
 }
+
+// Loose files that name no host join the one host the other inputs name,
+// and every artifact says why it went to its host.
+func TestLooseFilesJoinTheOnlyNamedHost(t *testing.T) {
+	paste := "[root@k8s-2 ~]# sysctl net.ipv4.tcp_tw_recycle\nnet.ipv4.tcp_tw_recycle = 0\n"
+	rep := Run(context.Background(), []Input{
+		{Name: "session.txt", Data: []byte(paste)},
+		{Name: "iptables-save", Data: []byte("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n")},
+	}, options(t))
+	if len(rep.Hosts) != 1 || rep.Hosts[0] != "k8s-2" {
+		t.Fatalf("hosts %v, want only k8s-2", rep.Hosts)
+	}
+	for _, a := range rep.Artifacts {
+		want := "the shell prompt"
+		if a.Name == "iptables-save" {
+			want = "it names no host, and k8s-2 is the only host the other inputs name"
+		}
+		if a.Host != "k8s-2" || a.HostReason != want {
+			t.Errorf("%s: host %q because %q, want k8s-2 because %q", a.Name, a.Host, a.HostReason, want)
+		}
+	}
+}
+
+// A sosreport's network directories are accounted for: files no parser
+// reads, and files read but of no kind, are counted per directory.
+func TestNotAnalysedPerDirectory(t *testing.T) {
+	root := "sosreport-n1-2026-01-01-abc/"
+	rep := Run(context.Background(), []Input{
+		{Name: root + "hostname", Data: []byte("n1\n")},
+		{Name: root + "sos_commands/kernel/sysctl_-a", Data: []byte("net.ipv4.ip_forward = 1\n")},
+		{Name: root + "sos_commands/networking/nmcli_dev_show", Data: []byte("GENERAL.DEVICE: ens3\n")},
+		{Name: root + "sos_commands/networking/nmcli_con_show", Data: []byte("NAME UUID TYPE DEVICE\n")},
+		{Name: root + "sos_commands/networking/some_new_tool", Data: []byte("hello world\n")},
+		{Name: root + "sos_commands/yum/yum_history", Data: []byte("not networking\n")},
+	}, options(t))
+	got := map[string]int{}
+	for _, n := range rep.NotAnalysed {
+		got[n.Path+" | "+n.Reason] = n.Count
+	}
+	want := map[string]int{
+		root + "sos_commands/networking | no parser reads these outputs":            2,
+		root + "sos_commands/networking | read, but not of a kind nettriage parses": 1,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("not analysed %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+	for _, a := range rep.Artifacts {
+		if a.HostReason != "the sosreport's hostname file" {
+			t.Errorf("%s: host reason %q", a.Name, a.HostReason)
+		}
+	}
+}
