@@ -45,6 +45,8 @@ func (p *parser) parseHead(lineNo int, s string) head {
 	case s == "":
 	case hadPriority && strings.HasPrefix(s, "1 ") && len(s) > 2 && (isDigit(s[2]) || s[2] == '-'):
 		p.parseRFC5424(&h, s[2:])
+	case s[0] == '{':
+		p.parseJournalJSON(&h, s)
 	case s[0] == '[':
 		p.parseBracket(&h, s)
 	case isDigit(s[0]):
@@ -182,6 +184,17 @@ func (p *parser) parseWordy(h *head, s string) {
 		h.t = time.Date(year, c.month, c.day, c.hour, c.min, c.sec, c.nsec, p.loc)
 		h.msg = s[n+2:]
 		return
+	}
+	// OpenWrt logread: "Thu Dec  4 10:02:03 2026 kern.warn kernel: ...",
+	// a ctime stamp and the facility.level, with no host field.
+	if c, year, n, ok := parseCtime(s); ok && strings.HasPrefix(s[n:], " ") {
+		rest := s[n+1:]
+		if sp := strings.IndexByte(rest, ' '); sp > 0 && isFacilityLevel(rest[:sp]) {
+			h.ts, h.zoneless = tsFull, true
+			h.t = time.Date(year, c.month, c.day, c.hour, c.min, c.sec, c.nsec, p.loc)
+			_, h.program, h.pid, h.msg = splitHostTag(rest[sp+1:])
+			return
+		}
 	}
 	if len(s) > 4 && isWeekday(s[:3]) && s[3] == ' ' {
 		if t, n, zoneless, ok := p.parseShortFull(s[4:]); ok {
