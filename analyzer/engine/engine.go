@@ -18,6 +18,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/derive"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/source"
+	"github.com/nettriage/nettriage/analyzer/timeline"
 )
 
 // Options configures one analysis.
@@ -29,6 +30,8 @@ type Options struct {
 	// NotAnalysed are the bundle directories whose files were not
 	// analysed, for the report (from artifact.ExpandAll).
 	NotAnalysed []artifact.NotAnalysed
+	// Timeline bounds the report's timeline.
+	Timeline timeline.Options
 }
 
 // Analyze parses the artifacts, evaluates every rule on every host and
@@ -109,6 +112,7 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	}
 	linkExplanations(rep.Findings, opt.Rules)
 	labelEvidence(rep)
+	timeline.Attach(hosts, rep, opt.Timeline)
 	rep.Normalize()
 	return rep
 }
