@@ -7,6 +7,7 @@ import (
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/facts"
 	"github.com/nettriage/nettriage/analyzer/parse/keepalived"
+	"github.com/nettriage/nettriage/analyzer/parse/logs"
 )
 
 // LogEvents lists the log events of one kind (see analyzer/parse/logs for
@@ -143,11 +144,27 @@ var _ = declare(Func{
 // deprecates whose message contains the given text ("" for all).
 func KeepalivedProblems(h *facts.Host, contains string) []Observation {
 	var out []Observation
+	match := func(msg string) bool {
+		return contains == "" || strings.Contains(strings.ToLower(msg), strings.ToLower(contains))
+	}
 	for _, c := range h.Keepalived {
 		for _, p := range c.Problems {
-			if contains == "" || strings.Contains(strings.ToLower(p.Msg), strings.ToLower(contains)) {
+			if match(p.Msg) {
 				out = append(out, obs(p.Msg, p.Src))
 			}
+		}
+	}
+	// keepalived's own word: it logs each keyword it does not know when it
+	// reads its configuration, and ignores the setting.
+	for _, e := range events(h, logs.KindKeepalivedConfig) {
+		kw := e.Fields["keyword"]
+		msg := fmt.Sprintf("%s is not a keyword keepalived knows: it logged \"Unknown keyword '%s'\" and ignores the setting", kw, kw)
+		if match(msg) {
+			o := obs(msg, e.Src)
+			if e.HasTime && e.HasYear {
+				o.Time = e.Time
+			}
+			out = append(out, o)
 		}
 	}
 	return out

@@ -44,3 +44,19 @@ func TestLogForms(t *testing.T) {
 		t.Fatalf("logread vrrp: %+v", l.Events)
 	}
 }
+
+// keepalived's own complaint about its configuration is an event: the
+// setting it names is ignored.
+func TestKeepalivedUnknownKeyword(t *testing.T) {
+	text := "Dec  4 10:00:01 lb-1 Keepalived_healthcheckers[812]: Unknown keyword 'nb_get_retry'\n" +
+		"Dec  4 10:00:01 lb-1 Keepalived_healthcheckers[812]: /etc/keepalived/keepalived.conf: Line 31: Unknown keyword 'nb_get_retry'\n"
+	l, _ := Parse("messages", []byte(text), Options{Year: 2026})
+	if len(l.Events) != 2 {
+		t.Fatalf("%d events", len(l.Events))
+	}
+	for _, e := range l.Events {
+		if e.Kind != KindKeepalivedConfig || e.Fields["keyword"] != "nb_get_retry" {
+			t.Errorf("event %+v", e)
+		}
+	}
+}

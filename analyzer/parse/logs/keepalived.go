@@ -85,6 +85,9 @@ func putEndpoint(fields map[string]string, key, s string) {
 // classifyKeepalived recognises keepalived's checker and VRRP messages,
 // old (1.2/1.3) and new (2.x) wordings.
 func classifyKeepalived(msg string) (string, map[string]string) {
+	if kw, ok := unknownKeyword(msg); ok {
+		return KindKeepalivedConfig, map[string]string{"keyword": kw}
+	}
 	switch msg[0] {
 	case 'R', 'A', 'D', 'E':
 		if kind, f := parseRealChange(msg); kind != "" {
@@ -99,6 +102,22 @@ func classifyKeepalived(msg string) (string, map[string]string) {
 		return kind, f
 	}
 	return parseCheck(msg)
+}
+
+// unknownKeyword reads keepalived's complaint about its own configuration,
+// "Unknown keyword 'nb_get_retry'" (also with a line number or file in
+// front, as 2.x prints it): the setting is ignored.
+func unknownKeyword(msg string) (string, bool) {
+	i := strings.Index(msg, "Unknown keyword '")
+	if i < 0 {
+		return "", false
+	}
+	rest := msg[i+len("Unknown keyword '"):]
+	end := strings.IndexByte(rest, '\'')
+	if end <= 0 {
+		return "", false
+	}
+	return rest[:end], true
 }
 
 var realChanges = []struct{ prefix, kind string }{

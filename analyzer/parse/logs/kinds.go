@@ -7,5 +7,6 @@ var EventKinds = []string{
 	KindKeepalivedRemove, KindKeepalivedAdd, KindKeepalivedFail, KindKeepalivedOK, KindKeepalivedQuorum,
 	KindVRRPState, KindVRRPVIP, KindVRRPScript, KindConntrackFull, KindSynFlood, KindTimeWaitOverflow,
 	KindNeighbourOverflow, KindNetdevWatchdog, KindTCPOutOfMemory, KindTCPOrphans, KindNetRatelimit,
+	KindKeepalivedConfig,
 	KindOverMTU, KindUnregisterWait, KindLinkDown, KindLinkUp,
 }

@@ -72,6 +72,7 @@ const (
 	KindTCPOutOfMemory    = "tcp-oom"                // TCP: out of memory -- consider tuning tcp_mem
 	KindTCPOrphans        = "tcp-orphans"            // TCP: too many orphaned sockets
 	KindNetRatelimit      = "net-ratelimit"          // net_ratelimit: N callbacks suppressed
+	KindKeepalivedConfig  = "keepalived-config"      // keepalived: Unknown keyword 'nb_get_retry' (the setting is ignored)
 )
 
 // Event is one recognised log line.
