@@ -100,7 +100,7 @@ func LookupFunc(name string) (*Func, bool) {
 // Sections orders the headings of the vocabulary in docs/RULES.md.
 var Sections = []string{
 	"Collection", "Settings and system", "Counters", "Packet filter and NAT", "Conntrack",
-	"IPVS and keepalived", "Sockets", "Logs", "Captures", "Across hosts",
+	"IPVS and keepalived", "Sockets", "Link layer", "Socket memory", "Logs", "Captures", "Across hosts",
 }
 
 func sectionRank(s string) int {
