@@ -350,7 +350,7 @@ func (t *tracker) finishDNS() {
 // list: names that extend a shorter name asked by the same client within
 // a few seconds, answered NXDOMAIN.
 func searchFanouts(qs []DNSQuery) []SearchFanout {
-	const window = 10 * int64(time.Second)
+	const window = 3 * int64(time.Second)
 	byClient := map[netip.Addr][]int{}
 	var clients []netip.Addr
 	for i := range qs {
@@ -376,12 +376,17 @@ func searchFanouts(qs []DNSQuery) []SearchFanout {
 			// this name that the client also asked for within the window.
 			group := []int{i}
 			base := ""
+			answers := 0 // NOERROR answers for the name itself: the lookup is over after A and AAAA
 			for _, j := range idx[k+1:] {
 				r := &qs[j]
-				if r.t-q.t > window {
+				if r.t-q.t > window || answers >= 2 {
 					break
 				}
 				if used[j] {
+					continue
+				}
+				if r.Name == q.Name || (base != "" && strings.HasPrefix(r.Name, base+".")) {
+					group = append(group, j)
 					continue
 				}
 				if b := commonBase(q.Name, r.Name); b != "" && (base == "" || b == base || strings.HasPrefix(b, base+".") || strings.HasPrefix(base, b+".")) {
@@ -389,6 +394,9 @@ func searchFanouts(qs []DNSQuery) []SearchFanout {
 						base = b
 					}
 					group = append(group, j)
+					if r.Name == base && r.RCode == "NOERROR" {
+						answers++
+					}
 				}
 			}
 			if base == "" {

@@ -138,9 +138,11 @@ func (t *tracker) pathEvents(f *flow, ci int) bool {
 		// A sender that fills the window is common and healthy on its
 		// own: recorded, but the flow is not kept for that alone.
 		if s.winLim > 0 && len(c.WindowLimits) < maxEvents {
+			// SYN to SYN-ACK to ACK spans one round trip from any capture
+			// point; a data sample does only at the sender.
 			rtt := s.rttMin
-			if rtt == 0 {
-				rtt = max(f.hsRTT, f.hsAckRTT)
+			if f.hsRTT > 0 && f.hsAckRTT > 0 {
+				rtt = round6(f.hsRTT + f.hsAckRTT)
 			}
 			c.WindowLimits = append(c.WindowLimits, WindowLimit{Flow: f.id, Sender: f.addr(i), Receiver: f.addr(1 - i), Events: int(s.winLim),
 				Window: s.winLimWin, RTT: rtt, Frame: s.winLimFrame, Time: at(s.winLimTime), SenderScale: int(s.wscale),

@@ -50,6 +50,12 @@ type Segment struct {
 	IPID       uint16 // 0: the sender's next IP ID
 	Ifindex    uint32 // SLL2 interface index
 	PacketType layers.LinuxSLL2PacketType
+	// L4, when set, replaces the TCP header and payload: UDP with DNS, an
+	// ICMP error, ... Proto names its IP protocol.
+	L4    []gopacket.SerializableLayer
+	Proto layers.IPProtocol
+	TTL   uint8 // 0 writes 64
+	NoDF  bool  // clear the IPv4 don't-fragment bit
 }
 
 // Add records a segment; it is serialised when the capture is written.
@@ -88,20 +94,39 @@ func (c *Capture) serialize(s Segment) []byte {
 	src, dst := s.Src.Addr(), s.Dst.Addr()
 	var netLayer gopacket.NetworkLayer
 	etype := layers.EthernetTypeIPv4
+	proto, ttl := layers.IPProtocolTCP, s.TTL
+	if s.L4 != nil {
+		proto = s.Proto
+	}
+	if ttl == 0 {
+		ttl = 64
+	}
 	if src.Is4() {
-		ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Id: s.IPID,
+		ip := &layers.IPv4{Version: 4, IHL: 5, TTL: ttl, Protocol: proto, Id: s.IPID,
 			Flags: layers.IPv4DontFragment, SrcIP: net.IP(src.AsSlice()), DstIP: net.IP(dst.AsSlice())}
+		if s.NoDF {
+			ip.Flags = 0
+		}
 		netLayer = ip
 		ls = append(ls, ip)
 	} else {
 		etype = layers.EthernetTypeIPv6
-		ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP,
+		ip := &layers.IPv6{Version: 6, HopLimit: ttl, NextHeader: proto,
 			SrcIP: net.IP(src.AsSlice()), DstIP: net.IP(dst.AsSlice())}
 		netLayer = ip
 		ls = append(ls, ip)
 	}
-	_ = tcp.SetNetworkLayerForChecksum(netLayer)
-	ls = append(ls, tcp, gopacket.Payload(s.Payload))
+	if s.L4 != nil {
+		for _, l := range s.L4 {
+			if u, ok := l.(*layers.UDP); ok {
+				_ = u.SetNetworkLayerForChecksum(netLayer)
+			}
+		}
+		ls = append(ls, s.L4...)
+	} else {
+		_ = tcp.SetNetworkLayerForChecksum(netLayer)
+		ls = append(ls, tcp, gopacket.Payload(s.Payload))
+	}
 	if c.Link == layers.LinkTypeEthernet {
 		ls = append([]gopacket.SerializableLayer{&layers.Ethernet{SrcMAC: mac(src), DstMAC: mac(dst), EthernetType: etype}}, ls...)
 	}
