@@ -259,6 +259,12 @@ func (x *expander) typeFile(m *member, host, command string, inSos bool) *Artifa
 		return base
 	}
 	text := normalizeText(m.data)
+	if !inSos {
+		if pieces := splitFanout(text); pieces != nil {
+			x.emitFanout(m, command, pieces)
+			return nil
+		}
+	}
 	if command == "" && !inSos {
 		if pieces := splitTranscript(text); pieces != nil {
 			x.emitPieces(m, host, pieces)
@@ -298,6 +304,15 @@ func (x *expander) emitPieces(m *member, fileHost string, pieces []piece) {
 		host, why := fileHost, ""
 		if h := shortHost(p.host); h != "" && h != "localhost" {
 			host, why = h, "the shell prompt"
+		}
+		if inner := fanoutCommand(p.command); inner != "" {
+			if fan := splitFanout(p.data); fan != nil {
+				for i := range fan {
+					fan[i].line0 += p.line0
+				}
+				x.emitFanout(&member{name: fmt.Sprintf("%s#%d %s", m.name, p.index, shorten(p.command, 80)), warnings: m.warnings}, inner, fan)
+				continue
+			}
 		}
 		info := parseCommand(p.command)
 		data := p.data

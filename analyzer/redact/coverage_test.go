@@ -18,7 +18,8 @@ var kept = map[string]bool{
 	"Flow.Protocol": true, "Flow.Handshake": true, "Flow.Closed": true, "Packet.Dir": true, "Packet.Flags": true,
 	"Capture.LinkTypes": true, "Check.Rule": true, "Check.Status": true, "Check.Missing": true,
 	"TimelineEvent.Time": true, "TimelineEvent.Kind": true, "TimelineEvent.Findings": true,
-	"CounterMove.Name": true, "CounterMove.Rules": true,
+	"CounterMove.Name": true, "CounterMove.Rules": true, "CounterTotal.Name": true, "CounterTotal.Rules": true,
+	"TimelineEvent.Until": true, "Span.First": true, "Span.Last": true, "ClockOffset.Method": true,
 }
 
 const marker = "10.9.8.7 web-9"

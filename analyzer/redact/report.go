@@ -108,6 +108,13 @@ func copyReport(rep *engine.Report) *engine.Report {
 	for i := range out.Counters {
 		out.Counters[i].Rules = clone(out.Counters[i].Rules)
 	}
+	out.Totals = clone(rep.Totals)
+	for i := range out.Totals {
+		out.Totals[i].Rules = clone(out.Totals[i].Rules)
+	}
+	out.NotAnalysed = clone(rep.NotAnalysed)
+	out.ClockOffsets = clone(rep.ClockOffsets)
+	out.TimelineInfo.Notes = clone(rep.TimelineInfo.Notes)
 	return &out
 }
 
@@ -134,6 +141,7 @@ func visit(rep *engine.Report, f func(*string)) {
 		f(&a.Host)
 		f(&a.Namespace)
 		f(&a.Command)
+		f(&a.HostReason)
 		for k := range a.Warnings {
 			f(&a.Warnings[k].Message)
 		}
@@ -186,6 +194,25 @@ func visit(rep *engine.Report, f func(*string)) {
 		f(&e.Host)
 		f(&e.Source.Artifact)
 		f(&e.Text)
+		f(&e.Note)
+	}
+	all(rep.TimelineInfo.Notes)
+	for i := range rep.ClockOffsets {
+		c := &rep.ClockOffsets[i]
+		f(&c.Host)
+		f(&c.Reference)
+		f(&c.Text)
+		f(&c.Source.Artifact)
+	}
+	for i := range rep.Totals {
+		c := &rep.Totals[i]
+		f(&c.Host)
+		f(&c.Artifact)
+		f(&c.Meaning)
+	}
+	for i := range rep.NotAnalysed {
+		f(&rep.NotAnalysed[i].Path)
+		f(&rep.NotAnalysed[i].Reason)
 	}
 	for i := range rep.Errors {
 		f(&rep.Errors[i].Artifact)
