@@ -56,58 +56,66 @@ func machine(name string) string {
 // capture: its direction, flags, relative sequence and acknowledgement
 // numbers, and length.
 type pktKey struct {
-	src      netip.AddrPort
-	flags    string
-	seq, ack uint32
-	length   int
+	src        netip.AddrPort
+	flags      string
+	seq, ack   uint32
+	length     int
+	occurrence int // the n-th packet with these fields
 }
 
 // captureOffset matches packets of the connections both captures kept
-// (same endpoints, handshake seen by both) and returns b's clock minus
+// (same endpoints, the same part of the handshake seen) and returns b's clock minus
 // a's. With packets in both directions the one-way delay cancels out
 // (half the difference of the two directions' medians); with one
 // direction only it is included, and the text says so.
 func captureOffset(hostA string, a *pcap.Capture, hostB string, b *pcap.Capture) (schema.ClockOffset, bool) {
-	seenHandshake := func(f *pcap.Flow) bool { return f.Handshake == "complete" || f.Handshake == "syn-synack" }
-	byEnds := map[[2]netip.AddrPort]*pcap.Flow{}
+	// Sequence numbers are relative to the ISN when a capture saw the
+	// SYN, absolute otherwise: flows compare only when both captures saw
+	// the same part of the handshake.
+	// A connection's endpoints may be reused: the n-th connection between
+	// two endpoints in one capture is the n-th in the other.
+	byEnds := map[[2]netip.AddrPort][]*pcap.Flow{}
 	for _, f := range a.Flows {
-		if seenHandshake(f) {
-			byEnds[[2]netip.AddrPort{f.Client, f.Server}] = f
-		}
+		k := [2]netip.AddrPort{f.Client, f.Server}
+		byEnds[k] = append(byEnds[k], f)
 	}
+	nth := map[[2]netip.AddrPort]int{}
 	var fwd, rev []float64 // b - a, for packets client→server and server→client
 	frameA, frameB := 0, 0
 	for _, fb := range b.Flows {
-		fa := byEnds[[2]netip.AddrPort{fb.Client, fb.Server}]
-		if fa == nil || !seenHandshake(fb) {
+		k := [2]netip.AddrPort{fb.Client, fb.Server}
+		i := nth[k]
+		nth[k]++
+		if i >= len(byEnds[k]) {
+			continue
+		}
+		fa := byEnds[k][i]
+		if fa.Handshake != fb.Handshake {
 			continue
 		}
 		type at struct {
 			t     time.Time
 			frame int
 		}
+		// The n-th packet with the same fields in one capture is the n-th
+		// in the other (retransmissions repeat their fields).
 		inA := map[pktKey]at{}
-		dup := map[pktKey]bool{}
+		seen := map[pktKey]int{}
 		for _, p := range fa.PacketList() {
-			k := keyOf(fa, p)
-			if _, ok := inA[k]; ok {
-				dup[k] = true // a retransmission: which copy is which is unknown
-				continue
-			}
+			base := keyOf(fa, p)
+			k := base
+			k.occurrence = seen[base]
+			seen[base]++
 			inA[k] = at{p.Time, p.Frame}
 		}
-		seenB := map[pktKey]bool{}
+		clear(seen)
 		for _, p := range fb.PacketList() {
-			k := keyOf(fb, p)
-			if seenB[k] {
-				dup[k] = true
-			}
-			seenB[k] = true
-		}
-		for _, p := range fb.PacketList() {
-			k := keyOf(fb, p)
+			base := keyOf(fb, p)
+			k := base
+			k.occurrence = seen[base]
+			seen[base]++
 			pa, ok := inA[k]
-			if !ok || dup[k] {
+			if !ok {
 				continue
 			}
 			d := p.Time.Sub(pa.t).Seconds()

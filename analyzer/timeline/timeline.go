@@ -77,14 +77,24 @@ func Attach(hosts []*facts.Host, rep *schema.Report, opt Options) {
 		}
 		spans[i] = s
 	}
+	placed := map[evKey]bool{}
 	walk(hosts, func(e *event) {
 		for _, i := range marks.match(e) {
 			widen(i, e.t)
+			for _, k := range marks.keysOf(e, i) {
+				placed[k] = true
+			}
 		}
 	})
+	// Evidence no event stands for counts with the time it carries (an
+	// event's own time is more precise: evidence times are whole seconds
+	// for log lines).
 	for i, f := range rep.Findings {
 		for _, ev := range f.Evidence {
-			if t, err := time.Parse(time.RFC3339Nano, ev.Time); err == nil && ev.Time != "" {
+			if placed[evKey{ev.Artifact, ev.Line, ev.Frame}] || ev.Time == "" {
+				continue
+			}
+			if t, err := time.Parse(time.RFC3339Nano, ev.Time); err == nil {
 				widen(i, t.UTC())
 			}
 		}
