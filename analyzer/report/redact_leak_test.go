@@ -3,9 +3,6 @@ package report_test
 import (
 	"archive/tar"
 	"bytes"
-	"encoding/binary"
-	"encoding/hex"
-	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -14,80 +11,8 @@ import (
 	"github.com/nettriage/nettriage/analyzer/engine"
 	"github.com/nettriage/nettriage/analyzer/redact"
 	"github.com/nettriage/nettriage/analyzer/report"
+	"github.com/nettriage/nettriage/internal/leaktest"
 )
-
-// leakSession is a pasted terminal session holding every form of
-// identifier the redactor must hide, appended to a real sample that makes
-// rules fire (so evidence, checks and the timeline carry input lines).
-const leakSession = `
-[alice@web-1 ~]# ping -c1 peer-198.51.100.77
-PING peer-198.51.100.77 (198.51.100.77) 56(84) bytes of data.
-bob@web-1:~$ ssh carol@lb-7.corp.acme.com uptime
-[alice@WEB-1 ~]# ps aux
-USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
-carol     4242  0.0  0.1  12345  6789 pts/0    Ss   10:00   0:00 -bash
-nginx     1234  0.0  0.1  12345  6789 ?        S    10:00   0:00 nginx: worker process
-[alice@web-1 ~]# lsof -i
-COMMAND   PID     USER   FD   TYPE DEVICE SIZE/OFF NODE NAME
-python3  5151     dave    3u  IPv4  12345      0t0  TCP 10.1.2.3:8080->10.1.2.4:5000 (ESTABLISHED)
-[alice@web-1 ~]# cat /proc/net/tcp
-  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-   0: 0302010A:1F90 0402010A:1388 01 00000000:00000000 00:00000000 00000000  1000        0 20785 1 0000000000000000 20 4 30 10 -1
-   1: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 20786 1 0000000000000000 20 4 30 10 -1
-[alice@web-1 ~]# cat /proc/net/tcp6
-  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-   0: 0000000000000000FFFF00000302010A:1F90 0000000000000000FFFF00000502010A:A000 01 00000000:00000000 00:00000000 00000000  1000        0 20787 1 0000000000000000 20 4 30 10 -1
-[alice@web-1 ~]# cat /proc/net/ip_vs
-IP Virtual Server version 1.2.1 (size=4096)
-Prot LocalAddress:Port Scheduler Flags
-  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
-TCP  0A010206:0050 rr
-  -> 0A010207:0050      Masq    1      0          0
-[alice@web-1 ~]# ip link
-2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000
-    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff
-3: ib0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 2044 qdisc mq state UP mode DEFAULT group default qlen 256
-    link/infiniband 80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bb:cc brd 00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff
-[alice@web-1 ~]# arp -a ; getmac ; show mac address-table
-? (10.1.2.9) at 52:54:0:12:34:5a [ether] on eth0
-52-54-00-12-34-57   \Device\Tcpip_{X}
- 10    5254.0012.3458    DYNAMIC     Gi0/1
-[alice@web-1 ~]# tcpdump -nn -c2 -i any
-10:00:00.000001 IP 10.1.2.3.443 > 10.1.2.4.5000: Flags [S], seq 1, win 64240, length 0
-10:00:00.000002 IP6 2a00:1450::1.443 > 2a00:1450::2.5000: Flags [S], seq 1, win 64240, length 0
-[alice@web-1 ~]# grep -i conntrack /var/log/messages
-Nov 20 22:40:01 lb-7.corp.acme.com kernel: nf_conntrack: nf_conntrack: table full, dropping packet
-2024-01-01T10:00:00+00:00 db-3 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
-Nov 20 22:40:02 WEB-1 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
-[alice@web-1 ~]# getent hosts ip-10-1-2-8.ec2.internal ip-10-1-2-8 app-4.internal
-10.1.2.8 ip-10-1-2-8.ec2.internal ip-10-1-2-8
-[alice@web-1 ~]# ls /home/frank
-`
-
-// originals are the identifiers of leakSession and the sosreport that
-// must not survive, matched case-insensitively.
-var originals = []string{
-	"alice", "bob", "carol", "dave", "frank",
-	"web-1", "lb-7", "corp.acme.com", "acme", "db-3", "app-4",
-	"198.51.100.77", "10.1.2.3", "10.1.2.4", "10.1.2.5", "10.1.2.6", "10.1.2.7", "10.1.2.8", "10.1.2.9",
-	"10-1-2-8", "2a00:1450::1", "2a00:1450::2",
-	"52:54:00:12:34:56", "52:54:0:12:34:5a", "52-54-00-12-34-57", "5254.0012.3458", "02:c9:03:00:0a:bb:cc",
-	"10.20.0.3", "10.20.0.6", "node-1", "domain.tld",
-}
-
-// hexForms returns an IPv4 address's kernel encodings: little-endian
-// (/proc/net/tcp) and big-endian (ip_vs).
-func hexForms(a string) []string {
-	ip, err := netip.ParseAddr(a)
-	if err != nil || !ip.Is4() {
-		return nil
-	}
-	b := ip.As4()
-	be := strings.ToUpper(hex.EncodeToString(b[:]))
-	var l [4]byte
-	binary.LittleEndian.PutUint32(l[:], binary.BigEndian.Uint32(b[:]))
-	return []string{be, strings.ToUpper(hex.EncodeToString(l[:]))}
-}
 
 // sosTar builds a small uncompressed sosreport of host web-1.
 func sosTar(t *testing.T) []byte {
@@ -135,7 +60,7 @@ func TestRedactLeavesNoIdentifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paste := string(sample) + leakSession
+	paste := string(sample) + leaktest.Session
 	rs, errs := engine.Builtin()
 	for _, e := range errs {
 		t.Logf("built-in rule not loaded: %v", e)
@@ -153,7 +78,7 @@ func TestRedactLeavesNoIdentifier(t *testing.T) {
 	// leak session (with its artifact) and an error and a capture note
 	// name the sosreport member, as a rule or a parser could.
 	f := &rep.Findings[0]
-	for i, line := range strings.Split(leakSession, "\n") {
+	for i, line := range strings.Split(leaktest.Session, "\n") {
 		f.Evidence = append(f.Evidence, engine.Evidence{Artifact: "web-1-session.txt", Line: i + 1, Text: line, Note: line, Label: line})
 	}
 	rep.Errors = append(rep.Errors, engine.Error{Artifact: arts[len(arts)-1].Name, Message: "seen on lb-7.corp.acme.com: " + arts[len(arts)-1].Name})
@@ -164,16 +89,16 @@ func TestRedactLeavesNoIdentifier(t *testing.T) {
 	after := render(t, red)
 
 	var needles []string
-	for _, o := range originals {
+	for _, o := range leaktest.Originals {
 		in := false
-		for _, form := range append([]string{o}, hexForms(o)...) {
+		for _, form := range append([]string{o}, leaktest.HexForms(o)...) {
 			in = in || strings.Contains(strings.ToLower(before["json"]), strings.ToLower(form))
 		}
 		if !in {
 			t.Errorf("%s does not appear in the unredacted report: the seed no longer exercises the redactor", o)
 		}
 		needles = append(needles, o)
-		needles = append(needles, hexForms(o)...)
+		needles = append(needles, leaktest.HexForms(o)...)
 	}
 	surfaced := 0
 	for _, n := range needles {
