@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nettriage/nettriage/analyzer/triage"
@@ -37,5 +38,23 @@ func TestRedactedExportLeaksNothing(t *testing.T) {
 		for _, l := range leaks {
 			t.Errorf("%s: the redacted export still shows %q", format, l)
 		}
+	}
+}
+
+// The playground rejects a rule whose explained_by names no rule, at its
+// line, as loading rules does.
+func TestPlaygroundChecksExplainedBy(t *testing.T) {
+	s, err := New("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := "id: my-rule\ntitle: t\nseverity: info\nsummary: s\nexplained_by: [tw-recycel-nat]\nconditions:\n  possible: has(\"sysctl\")\n"
+	_, err = s.SetRule("my-rule.yaml", []byte(rule))
+	if err == nil || err.Error() != `my-rule.yaml:5: rule my-rule: explained_by names "tw-recycel-nat", which is not a rule; did you mean "tw-recycle-nat"?` {
+		t.Fatalf("error %v", err)
+	}
+	fixed := strings.Replace(rule, "tw-recycel-nat", "tw-recycle-nat", 1)
+	if _, err := s.SetRule("my-rule.yaml", []byte(fixed)); err != nil {
+		t.Fatalf("fixed rule: %v", err)
 	}
 }

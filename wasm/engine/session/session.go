@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -141,6 +142,21 @@ func (s *Session) SetRule(file string, data []byte) (*engine.Report, error) {
 	r, err := engine.ParseRule(file, data)
 	if err != nil {
 		return nil, err
+	}
+	// explained_by must name a rule of the set, as when rules load.
+	set := []*engine.Rule{r}
+	for name, other := range s.rules {
+		if name != file {
+			set = append(set, other)
+		}
+	}
+	if _, errs := engine.CheckExplainedBy(set); len(errs) > 0 {
+		for _, e := range errs {
+			var le *engine.LoadError
+			if errors.As(e, &le) && le.File == file {
+				return nil, e
+			}
+		}
 	}
 	for name, other := range s.rules {
 		if name != file && other.ID == r.ID && s.edited[name] {
