@@ -61,6 +61,8 @@ func HTML(w io.Writer, r *engine.Report) error {
 		writeHTMLFinding(b, i+1, f)
 	}
 
+	htmlTimeline(b, r)
+
 	if len(r.Counters) > 0 {
 		b.raw(`<section><h2>Counters that moved between snapshots</h2><table><thead><tr><th>Host</th><th>Counter</th><th class="num">First</th><th class="num">Last</th><th class="num">Delta</th><th>Read by rules</th><th>Meaning</th></tr></thead><tbody>`)
 		for _, c := range r.Counters {

@@ -90,6 +90,8 @@ func Markdown(w io.Writer, r *engine.Report) error {
 		}
 	}
 
+	markdownTimeline(b, r)
+
 	if len(r.Counters) > 0 {
 		b.WriteString("\n## Counters that moved between snapshots\n\n")
 		b.WriteString("| Host | Counter | First | Last | Delta | Read by rules | Meaning |\n|---|---|---|---|---|---|---|\n")

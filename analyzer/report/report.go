@@ -29,6 +29,9 @@ func JSON(w io.Writer, r *engine.Report) error {
 type TextOptions struct {
 	Color   bool // ANSI colours; the CLI sets it only on a TTY without NO_COLOR
 	Verbose bool // also print explanations and every artifact
+	// Timeline prints the whole timeline; without it each finding shows
+	// the events around its span.
+	Timeline bool
 }
 
 type palette struct{ bold, red, yellow, blue, dim, reset string }
@@ -98,6 +101,9 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 				}
 			}
 		}
+		if !opt.Timeline {
+			textFindingTimeline(b, r, f, p)
+		}
 		for i, fl := range f.Flows {
 			if i == 2 && !opt.Verbose {
 				fmt.Fprintf(b, "  … %d more flows (use -v)\n", len(f.Flows)-i)
@@ -160,6 +166,10 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 				fmt.Fprintf(b, "    NAT: %s  became  %s  (%d packets)\n", Escape(m.Before), Escape(m.After), m.Packets)
 			}
 		}
+	}
+	textClocks(b, r, opt.Timeline, p)
+	if opt.Timeline {
+		textTimeline(b, r, p)
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(b, "\n%sErrors:%s\n", p.bold, p.reset)

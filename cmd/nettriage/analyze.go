@@ -26,6 +26,7 @@ type analyzeFlags struct {
 	tz        string
 	year      int
 	verbose   bool
+	timeline  bool
 	redact    bool
 	host      string
 	redactKey string
@@ -60,6 +61,7 @@ Exit codes: 0 the analysis ran; 1 --fail-on was met; 2 nothing usable or bad fla
 	f.StringVar(&fl.tz, "tz", "UTC", "time zone of syslog timestamps, which carry none (e.g. Asia/Shanghai)")
 	f.IntVar(&fl.year, "year", 0, "year of syslog timestamps, which carry none (default: inferred from the bundle)")
 	f.BoolVarP(&fl.verbose, "verbose", "v", false, "text format: print explanations, references and every artifact")
+	f.BoolVar(&fl.timeline, "timeline", false, "text format: print the whole timeline (by default each finding shows the events around it)")
 	f.Int64Var(&fl.limits.MaxTotalBytes, "max-bytes", fl.limits.MaxTotalBytes, "limit on bytes read and expanded from all inputs")
 	f.IntVar(&fl.limits.MaxFiles, "max-files", fl.limits.MaxFiles, "limit on files read from directories and archives")
 	f.Int64Var(&fl.limits.MaxFileBytes, "max-file-bytes", fl.limits.MaxFileBytes, "limit on the size of one file or archive member")
@@ -124,7 +126,7 @@ func runAnalyze(cmd *cobra.Command, args []string, fl analyzeFlags) error {
 	case "html":
 		err = report.HTML(out, rep)
 	default:
-		err = report.Text(out, rep, report.TextOptions{Color: useColor(out), Verbose: fl.verbose})
+		err = report.Text(out, rep, report.TextOptions{Color: useColor(out), Verbose: fl.verbose, Timeline: fl.timeline})
 	}
 	if err != nil {
 		return err
