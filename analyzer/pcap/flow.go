@@ -568,7 +568,7 @@ func (f *flow) newData(p *packet, d int, end uint32) {
 	// Nagle: the segment goes out right after the peer's pure ACK of all
 	// earlier data, which itself came late: the peer held its ACK.
 	if o.pureAckT != 0 && o.pureAck == p.seq && s.nxtKnown && p.seq == s.nxt && s.lastDataTime != 0 &&
-		o.pureAckT > s.lastDataTime && (mss == 0 || p.plen < mss) {
+		o.pureAckT > s.lastDataTime && (mss == 0 || p.plen+40 < mss) { // smaller than a full segment with options
 		rtt := f.hsRTT
 		if d != f.client {
 			rtt = f.hsAckRTT
