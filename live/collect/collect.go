@@ -264,6 +264,7 @@ func (c *collector) files() {
 	c.readFile("hostname", filepath.Join(c.opt.ProcRoot, "sys/kernel/hostname"), "", 0)
 	c.readFile("proc/version", filepath.Join(c.opt.ProcRoot, "version"), "", 0)
 	c.readFile("etc/os-release", filepath.Join(c.opt.EtcRoot, "os-release"), "", 0)
+	c.readFile("etc/resolv.conf", filepath.Join(c.opt.EtcRoot, "resolv.conf"), "", 0)
 	c.keepalived()
 	for _, f := range tableFiles {
 		c.readFile("proc/net/"+f, filepath.Join(c.opt.ProcRoot, "net", f), "", 0)
