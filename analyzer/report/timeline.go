@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/engine"
 	"github.com/nettriage/nettriage/analyzer/schema"
@@ -55,12 +56,21 @@ func around(tl []schema.TimelineEvent, f engine.Finding, n int) ([]schema.Timeli
 	if f.Span == nil {
 		return nil, 0
 	}
+	from, err1 := time.Parse(time.RFC3339Nano, f.Span.First)
+	to, err2 := time.Parse(time.RFC3339Nano, f.Span.Last)
+	if err1 != nil || err2 != nil {
+		return nil, 0
+	}
 	first, last := -1, -1
 	for i, e := range tl {
-		if e.Time >= f.Span.First && first < 0 {
+		t, err := time.Parse(time.RFC3339Nano, e.Time)
+		if err != nil {
+			continue
+		}
+		if !t.Before(from) && first < 0 {
 			first = i
 		}
-		if e.Time <= f.Span.Last {
+		if !t.After(to) {
 			last = i
 		}
 	}

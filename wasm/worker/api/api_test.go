@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
@@ -198,6 +199,35 @@ func TestAnalyzeKeepsRelativePaths(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("artifact names lost their path: %+v", rep.Artifacts)
+	}
+}
+
+// TestAnalyzeTimeline uploads two nodes' files and a capture: the answer's
+// timeline holds both hosts' events in time order, the evidence marked
+// with its finding, and the finding has its span.
+func TestAnalyzeTimeline(t *testing.T) {
+	ctype, body := multipartBody(t, sampleFiles(t, "bundles/timeline-two-nodes"), nil)
+	rep := decodeReport(t, do(New(Config{}), "POST", "/v1/analyze", ctype, body))
+	f := wantFinding(t, rep, "keepalived-check-flap", "confirmed")
+	if f.Span == nil || f.Span.First == "" {
+		t.Fatalf("keepalived-check-flap has no span: %+v", f.Span)
+	}
+	hosts, marked, prev := map[string]bool{}, 0, time.Time{}
+	for _, e := range rep.Timeline {
+		hosts[e.Host] = true
+		tm, err := time.Parse(time.RFC3339Nano, e.Time)
+		if err != nil || tm.Before(prev) {
+			t.Errorf("%s listed after %s (%v)", e.Time, prev, err)
+		}
+		prev = tm
+		for _, r := range e.Findings {
+			if r == "keepalived-check-flap" {
+				marked++
+			}
+		}
+	}
+	if !hosts["lb-1"] || !hosts["lb-2"] || marked < 4 || rep.TimelineInfo.Listed != len(rep.Timeline) {
+		t.Errorf("timeline hosts %v, %d events marked keepalived-check-flap, info %+v", hosts, marked, rep.TimelineInfo)
 	}
 }
 
