@@ -54,6 +54,7 @@ const (
 var sosAccounted = []string{"sos_commands/networking/", "sos_commands/kernel/", "sos_commands/process/",
 	"sos_commands/firewall_tables/", "sos_commands/ipvs/", "sos_commands/keepalived/",
 	"sos_commands/conntrack/", "sos_commands/firewalld/", "sos_commands/openvswitch/", "sos_commands/date/",
+	"sos_commands/nftables/",
 	"proc/net/", "etc/keepalived/"}
 
 // notAnalysed counts a sosreport file that was not analysed, when it is

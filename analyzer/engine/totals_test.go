@@ -49,3 +49,15 @@ func TestRealSosreportTotalsAreNotSymptoms(t *testing.T) {
 		t.Errorf("Tcp.AttemptFails total missing: %+v", rep.Totals)
 	}
 }
+
+// The nft ruleset sos's nftables plugin stores is read.
+func TestSosNftablesRead(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/corpus/iptables-save/jds2001-ocp-sosreport__nft_list_ruleset")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := analyze(t, []artifact.Input{{Name: "sosreport-x-2020-01-01-abc/sos_commands/nftables/nft_list_ruleset", Data: data}})
+	if len(rep.Artifacts) != 1 || rep.Artifacts[0].Kind != "nftables" {
+		t.Fatalf("artifacts %+v", rep.Artifacts)
+	}
+}
