@@ -263,6 +263,8 @@ func (c *collector) readFile(rel, src, ns string, snapshot int) {
 func (c *collector) files() {
 	c.readFile("hostname", filepath.Join(c.opt.ProcRoot, "sys/kernel/hostname"), "", 0)
 	c.readFile("proc/version", filepath.Join(c.opt.ProcRoot, "version"), "", 0)
+	// btime: when the host booted, to place dmesg's seconds since boot.
+	c.readFile("proc/stat", filepath.Join(c.opt.ProcRoot, "stat"), "", 0)
 	c.readFile("etc/os-release", filepath.Join(c.opt.EtcRoot, "os-release"), "", 0)
 	c.readFile("etc/resolv.conf", filepath.Join(c.opt.EtcRoot, "resolv.conf"), "", 0)
 	c.keepalived()

@@ -120,9 +120,9 @@ func TestRunFixture(t *testing.T) {
 		}
 	}
 	// counters: 2 host snapshots + 2 of pid 4242; system: hostname,
-	// version, os-release, uname.
+	// version, os-release, uname, /proc/stat (btime).
 	want := map[artifact.Kind]int{artifact.KindCounters: 4, artifact.KindSysctl: 1, artifact.KindConntrack: 2,
-		artifact.KindKeepalived: 1, artifact.KindProcesses: 1, artifact.KindSystem: 4}
+		artifact.KindKeepalived: 1, artifact.KindProcesses: 1, artifact.KindSystem: 5}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s artifacts, want %d (all: %v)", kinds[k], k, n, kinds)
