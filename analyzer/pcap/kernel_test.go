@@ -74,3 +74,34 @@ func TestKernelHangUntilCaptureEnd(t *testing.T) {
 		t.Errorf("drops %d, want the 0 dumpcap recorded", c.Drops)
 	}
 }
+
+// beyond.sh on Linux 6.18: a router REJECTs tcp/8080 with
+// icmp-admin-prohibited; the client's capture holds the three ICMP errors,
+// each linked to the SYN it quotes.
+func TestKernelRejectAdminProhibited(t *testing.T) {
+	c := analyzeFile(t, kernel+"reject-admin.pcap")
+	n := 0
+	for _, m := range c.ICMP {
+		if m.Kind == "admin-prohibited" && m.Type == 3 && m.Code == 13 && m.Proto == "tcp" && m.Dst.String() == "10.9.2.2:8080" &&
+			m.From.String() == "10.9.1.1" && !m.FromDst && m.Flow != 0 {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("admin-prohibited answers %d, want 3: %+v", n, c.ICMP)
+	}
+}
+
+// beyond.sh: the router's link towards the client has MTU 1300 and the
+// router drops its own frag-needed; the server's capture shows its
+// full-size segments (DF) retransmitted and never acknowledged.
+func TestKernelPMTUBlackhole(t *testing.T) {
+	c := analyzeFile(t, kernel+"pmtu-srv.pcap")
+	if len(c.PMTU) != 1 {
+		t.Fatalf("PMTU stalls %+v", c.PMTU)
+	}
+	p := c.PMTU[0]
+	if p.Sender.String() != "10.9.2.2:8443" || p.MSS != 1460 || !p.DF || p.Recovered || p.Retrans < 3 || p.ICMP != 0 || !p.HandshakeOK || p.SmallSegsRetrans != 0 {
+		t.Errorf("%+v", p)
+	}
+}
