@@ -472,7 +472,12 @@ func plainTreeHosts(t *tree) map[string]hostChoice {
 			tops[top] = true
 		}
 	}
+	eks := eksRoots(t, plain)
 	for _, m := range plain {
+		if r, ok := eksRootOf(eks, m.path); ok {
+			hosts[m.path] = hostChoice{r.host, r.why}
+			continue
+		}
 		host, why := DefaultHost, ""
 		if top, ok := topDir(m.path, common); ok && len(tops) >= 2 && looksLikeHostDir(top) {
 			host, why = shortHost(top), "its directory "+top+" (one of several host directories)"
@@ -489,6 +494,75 @@ func plainTreeHosts(t *tree) map[string]hostChoice {
 		hosts[m.path] = hostChoice{host, why}
 	}
 	return hosts
+}
+
+// eksRoot is the top of an EKS node log collector bundle
+// (amazon-eks-ami's eks-log-collector.sh): system/, networking/, kernel/,
+// sysctls/, var_log/, ipamd/, ... under one directory, the node named by
+// system/instance-id.txt or the eks_<instance-id>_... archive name.
+type eksRoot struct {
+	prefix, host, why string
+}
+
+// eksDirs are the directories eks-log-collector.sh creates.
+var eksDirs = map[string]bool{"kernel": true, "system": true, "docker": true, "containerd": true, "storage": true,
+	"var_log": true, "networking": true, "sandbox-image": true, "ipamd": true, "sysctls": true, "kubelet": true, "cni": true}
+
+var eksArchiveName = regexp.MustCompile(`(?:^|/)eks_(i-[0-9a-f]+)_`)
+
+// eksRoots finds EKS collector bundles among the members: a directory that
+// holds system/instance-id.txt, or four or more of the collector's
+// directories, including networking/.
+func eksRoots(t *tree, plain []*member) []eksRoot {
+	dirs := map[string]map[string]bool{} // prefix -> collector dirs seen
+	ids := map[string]string{}
+	for _, m := range plain {
+		p := strings.TrimPrefix(m.path, "./")
+		parts := strings.Split(p, "/")
+		for i := 0; i+1 < len(parts); i++ {
+			if eksDirs[parts[i]] {
+				prefix := strings.Join(parts[:i], "/")
+				if dirs[prefix] == nil {
+					dirs[prefix] = map[string]bool{}
+				}
+				dirs[prefix][parts[i]] = true
+				if parts[i] == "system" && i+2 == len(parts) && parts[i+1] == "instance-id.txt" {
+					ids[prefix] = hostFromFile(m.data)
+				}
+				break
+			}
+		}
+	}
+	var out []eksRoot
+	for prefix, seen := range dirs {
+		if _, hasID := ids[prefix]; !hasID && (len(seen) < 4 || !seen["networking"]) {
+			continue
+		}
+		r := eksRoot{prefix: prefix}
+		switch {
+		case ids[prefix] != "":
+			r.host, r.why = ids[prefix], "the EKS log collector's system/instance-id.txt"
+		case eksArchiveName.MatchString(prefix):
+			r.host, r.why = eksArchiveName.FindStringSubmatch(prefix)[1], "the EKS log collector's archive name"
+		case eksArchiveName.MatchString(t.id):
+			r.host, r.why = eksArchiveName.FindStringSubmatch(t.id)[1], "the EKS log collector's archive name"
+		default:
+			r.host, r.why = DefaultHost, "an EKS log collector bundle that names no instance"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// eksRootOf finds the EKS bundle a path belongs to.
+func eksRootOf(roots []eksRoot, p string) (eksRoot, bool) {
+	p = strings.TrimPrefix(p, "./")
+	for _, r := range roots {
+		if r.prefix == "" || strings.HasPrefix(p, r.prefix+"/") {
+			return r, true
+		}
+	}
+	return eksRoot{}, false
 }
 
 // topDir returns the first directory of p below common, if p is in one.
