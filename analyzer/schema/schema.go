@@ -263,6 +263,10 @@ type Capture struct {
 
 	Packets      int       `json:"packets"`     // frames read
 	TCPPackets   int       `json:"tcp_packets"` // frames decoded as TCP over IPv4/IPv6
+	UDPPackets   int       `json:"udp_packets"`
+	ICMPPackets  int       `json:"icmp_packets"` // ICMP and ICMPv6
+	DNSMessages  int       `json:"dns_messages"` // DNS queries and responses (UDP or TCP port 53)
+	UDPFlows     int       `json:"udp_flows"`
 	Bytes        int64     `json:"bytes"`       // original frame lengths
 	FlowCount    int       `json:"flows"`       // TCP connections seen
 	Start        time.Time `json:"start"`
