@@ -267,8 +267,8 @@ type Capture struct {
 	ICMPPackets  int       `json:"icmp_packets"` // ICMP and ICMPv6
 	DNSMessages  int       `json:"dns_messages"` // DNS queries and responses (UDP or TCP port 53)
 	UDPFlows     int       `json:"udp_flows"`
-	Bytes        int64     `json:"bytes"`       // original frame lengths
-	FlowCount    int       `json:"flows"`       // TCP connections seen
+	Bytes        int64     `json:"bytes"` // original frame lengths
+	FlowCount    int       `json:"flows"` // TCP connections seen
 	Start        time.Time `json:"start"`
 	End          time.Time `json:"end"`
 	LinkTypes    []string  `json:"link_types"`
