@@ -453,3 +453,45 @@ var _ = declare(Func{
 		}
 	},
 })
+
+var _ = declare(Func{
+	Name: "pcap_syn_backoff", Section: "Captures", Reads: []artifact.Kind{artifact.KindPcap},
+	Args:    []Arg{{"min_retrans", ArgCount}},
+	Returns: "count; 0 when no capture was read",
+	Doc:     "connection attempts whose SYN was retransmitted at least `min_retrans` times on the doubling schedule (1, 2, 4 ... s apart) without an answer: every SYN lost, the shape of VXLAN packets dropped for a bad checksum",
+	Bind: func(c Call) any {
+		return func(minRetrans float64) int {
+			var out []Observation
+			for _, cp := range c.Host().Captures {
+				for _, u := range cp.UnansweredSYNs {
+					if float64(u.Retrans) < minRetrans || float64(len(u.RTO)) < minRetrans || !doubling(u.RTO) {
+						continue
+					}
+					c.Frame(cp.Artifact, u.Frame, fmt.Sprintf("SYN %s -> %s", u.Client, u.Server), u.Time,
+						fmt.Sprintf("SYN retransmitted %d times, %s s apart, never answered", u.Retrans, rtoText(u.RTO)))
+					out = append(out, Observation{})
+				}
+			}
+			return len(out)
+		}
+	},
+})
+
+// doubling reports whether retransmission intervals follow the kernel's
+// exponential backoff: each about twice the one before.
+func doubling(rto []float64) bool {
+	for i := 1; i < len(rto); i++ {
+		if r := rto[i] / rto[i-1]; rto[i-1] <= 0 || r < 1.6 || r > 2.5 {
+			return false
+		}
+	}
+	return true
+}
+
+func rtoText(rto []float64) string {
+	parts := make([]string, len(rto))
+	for i, v := range rto {
+		parts[i] = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strings.Join(parts, ", ")
+}
