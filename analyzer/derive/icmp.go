@@ -178,7 +178,8 @@ var _ = declare(Func{
 func pmtuStalls(call Call, minRetrans float64, icmp bool) int {
 	return countEach(call, func(c *pcap.Capture) []pcap.PMTUStall { return c.PMTU },
 		func(_ *pcap.Capture, p pcap.PMTUStall) bool {
-			return float64(p.Retrans) >= minRetrans && p.HandshakeOK && p.SmallSegsRetrans == 0 && (!icmp || p.ICMP > 0)
+			// Acknowledged in the end at the same size is ordinary loss.
+			return float64(p.Retrans) >= minRetrans && p.HandshakeOK && p.SmallSegsRetrans == 0 && !p.Recovered && (!icmp || p.ICMP > 0)
 		},
 		func(cr captureRecorder, p pcap.PMTUStall) {
 			df := "without DF"
@@ -186,9 +187,6 @@ func pmtuStalls(call Call, minRetrans float64, icmp bool) int {
 				df = "with DF set"
 			}
 			end := "never acknowledged"
-			if p.Recovered {
-				end = "acknowledged only in the end (after the sender shrank its segments)"
-			}
 			icmpNote := "no ICMP fragmentation-needed or packet-too-big reached the capture"
 			if p.ICMP > 0 {
 				icmpNote = fmt.Sprintf("an ICMP error naming MTU %d was captured, yet the sender kept sending full-size segments", p.ICMPMTU)
@@ -341,19 +339,24 @@ var _ = declare(Func{
 var _ = declare(Func{
 	Name: "reject_rules", Section: "Packet filter and NAT",
 	Reads:   []artifact.Kind{artifact.KindIptables},
+	Args:    []Arg{{"with", ArgText}},
 	Returns: "count",
-	Doc:     "iptables/nft REJECT rules (kube-proxy's \"has no endpoints\" rules among them)",
+	Doc:     "iptables/nft REJECT rules answering with one of the comma-separated `with` types (`icmp-port-unreachable`, the default and kube-proxy's \"has no endpoints\"; `icmp-admin-prohibited`, `icmp-host-prohibited`, `icmp-net-prohibited`, `tcp-reset`, ...), or any type with `any`",
 	Values:  []string{"reject_with"},
 	Bind: func(c Call) any {
-		return func() int {
+		return func(with string) int {
+			want := kindSet(with)
 			var list []Observation
 			for _, r := range allRules(c.Host(), func(r *iptables.Rule) bool { return strings.EqualFold(r.Target, "REJECT") }) {
-				with, ok := r.TargetArg("--reject-with")
+				w, ok := r.TargetArg("--reject-with")
 				if !ok {
-					with = "icmp-port-unreachable"
+					w = "icmp-port-unreachable"
 				}
-				o := obs("REJECT rule answering with "+with, r.Src)
-				o.Values = map[string]string{"reject_with": with}
+				if !want["any"] && !want[w] {
+					continue
+				}
+				o := obs("REJECT rule answering with "+w, r.Src)
+				o.Values = map[string]string{"reject_with": w}
 				list = append(list, o)
 			}
 			return c.Observations(list)
