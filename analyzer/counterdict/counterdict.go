@@ -146,6 +146,9 @@ func Lookup(name string) (*Entry, bool) {
 		return nil, false
 	}
 	var e *Entry
+	if strings.Contains(key, ":") {
+		return Driver(key)
+	}
 	if strings.Contains(key, ".") {
 		e = byName[key]
 	} else if e = byJoint[key]; e == nil {
