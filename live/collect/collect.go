@@ -52,7 +52,7 @@ type Options struct {
 
 // counterFiles are read in both snapshots (paths below /proc/net).
 var counterFiles = []string{"netstat", "snmp", "snmp6", "sockstat", "sockstat6", "softnet_stat",
-	"stat/nf_conntrack", "ip_vs_stats"}
+	"stat/nf_conntrack", "ip_vs_stats", "dev", "netlink"}
 
 // tableFiles are read once: the IPVS table, and the raw socket tables,
 // which say what ss says when ss is missing (with procfs/socket-owners for
@@ -142,6 +142,7 @@ func Run(ctx context.Context, w io.Writer, opt Options) (*artifact.CollectManife
 	c.progress("snapshot 1 of the counters")
 	first := time.Now()
 	c.snapshot(1)
+	c.linkSnapshot(ctx, 1)
 	c.progress("files and sysctls")
 	c.files()
 	c.sysctls()
@@ -164,6 +165,7 @@ func Run(ctx context.Context, w io.Writer, opt Options) (*artifact.CollectManife
 				gap.Round(time.Millisecond), opt.Interval))
 		}
 		c.snapshot(2)
+		c.linkSnapshot(ctx, 2)
 	}
 	man.Finished = time.Now().UTC()
 	c.summarise()
