@@ -42,7 +42,7 @@ func sosreportEntries(t *testing.T, dir, hostnameFile string) []entry {
 		{name: dir + "/sos_commands/kernel/lsmod", body: "Module                  Size  Used by\nip_vs                 145497  6\n"},
 		{name: dir + "/sos_commands/networking/ss_-peaonmi", body: corpus("ss/jds2001-ocp-sosreport__ss_-peaonmi")},
 		{name: dir + "/sos_commands/networking/netstat_-s", body: corpus("proc-net-stats/jds2001-ocp-sosreport__netstat_-s")},
-		{name: dir + "/sos_commands/networking/ethtool_-S_eth0", body: "NIC statistics:\n     rx_packets: 8841233\n"},
+		{name: dir + "/sos_commands/networking/ethtool_-T_eth0", body: "Time stamping parameters for eth0:\nCapabilities:\n"},
 		{name: dir + "/sos_commands/networking/ip_netns_exec_cni-7e14_ss_-tan", body: readFile(t, "testdata/sniff/sockets__ss_-tan_rhel7.txt")},
 		{name: dir + "/sos_commands/networking/nft_list_ruleset", body: corpus("iptables-save/jds2001-ocp-sosreport__nft_list_ruleset")},
 		{name: dir + "/sos_commands/firewall_tables/iptables_-t_nat_-nvL", body: iptablesNatNvL},
@@ -114,7 +114,7 @@ func TestSosreportTarXz(t *testing.T) {
 	}
 	// Not network-relevant, or not a known kind: skipped without error.
 	for _, skipped := range []string{"etc/ssh/sshd_config", "etc/sysctl.conf", "usr/share/doc/big.txt",
-		"sos_commands/networking/ethtool_-S_eth0", "sos_commands/kernel/lsmod", "sos_commands/process/pidstat_-p_ALL",
+		"sos_commands/networking/ethtool_-T_eth0", "sos_commands/kernel/lsmod", "sos_commands/process/pidstat_-p_ALL",
 		"sos_reports/manifest.json", "hostname", "proc/sys/net/ipv4/tcp_tw_recycle"} {
 		if _, ok := m[p+skipped]; ok {
 			t.Errorf("%s should have been skipped", skipped)

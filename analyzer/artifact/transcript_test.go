@@ -175,7 +175,7 @@ func TestParseCommand(t *testing.T) {
 		{"lsof -i:32672", "lsof -i:32672", "", "", KindSockets},
 		{"ip r", "ip r", "", "", KindRoutes},
 		{"ip -n blue a", "ip -n blue a", "blue", "", KindAddresses},
-		{"ip link", "ip link", "", "", KindUnknown},
+		{"ip link", "ip link", "", "", KindInterfaces},
 		{"nsenter --net=/var/run/netns/cni-1 ss -tan", "ss -tan", "cni-1", "", KindSockets},
 		{"nsenter -n -t 4242 -- ip route", "ip route", "pid:4242", "", KindRoutes},
 		{"docker exec -it web ss -s", "ss -s", "container:web", "", KindSockets},

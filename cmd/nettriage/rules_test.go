@@ -54,7 +54,7 @@ func TestRulesTest(t *testing.T) {
 	files := map[string]string{
 		"my-oom.yaml":                    rule,
 		"samples/my-oom/positive/dmesg":  "[12345.678901] TCP: out of memory -- consider tuning tcp_mem\n",
-		"samples/my-oom/positive/expect": "rule: my-oom\nconfidence: likely\nevidence: dmesg:1\n",
+		"samples/my-oom/positive/expect": "rule: my-oom\nconfidence: likely\nevidence: dmesg:1\nrule: tcp-memory-pressure\nconfidence: likely\n",
 		"samples/my-oom/negative/dmesg":  "[12345.678901] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex\n",
 		"samples/my-oom/negative/expect": "rule: my-oom\nconfidence: none\n",
 	}
