@@ -104,7 +104,7 @@ func TestTextEscapesUntrustedStrings(t *testing.T) {
 	for _, want := range []string{
 		`bundle.tar/member\x1b[2J\x1b[H.txt [node\x1b]0;pwned\x07]`,
 		`host(s): node\x1b]0;pwned\x07, h2\u202e`,
-		`warning: line 2: bad\x00line\r\u202e`,
+		`line 2: bad\x00line\r\u202e`,
 		`[r\x1b[2J\x1b[H] T\u202e`,
 		`member\x1b[2J\x1b[H:3`,
 		"evidence\\x1b[2J\\x1b[H\n      line two\\x00\\x1b]0;pwned\\x07\n      line three\\u009b",

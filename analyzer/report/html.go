@@ -38,13 +38,14 @@ func HTML(w io.Writer, r *engine.Report) error {
 	b.dt("Hosts", strings.Join(r.Hosts, ", "))
 	b.dt("Artifacts", fmt.Sprint(len(r.Artifacts)))
 	b.dt("Findings", fmt.Sprint(len(r.Findings)))
+	o := makeOutline(r)
+	b.dt("Outcome", o.summaryLine())
 	b.raw("</dl></header>\n<main>\n")
 
-	findings := append([]engine.Finding(nil), r.Findings...)
-	SortFindings(findings)
+	findings := o.main
 	b.raw(`<section><h2>Findings</h2>`)
 	if len(findings) == 0 {
-		b.raw("<p>No failure mode matched.</p>")
+		b.raw("<p>No failure mode matched at likely or above.</p>")
 	} else {
 		b.raw(`<table><thead><tr><th>#</th><th>Severity</th><th>Confidence</th><th>Rule</th><th>Host</th><th>Title</th></tr></thead><tbody>`)
 		for i, f := range findings {
@@ -59,6 +60,47 @@ func HTML(w io.Writer, r *engine.Report) error {
 	b.raw("</section>\n")
 	for i, f := range findings {
 		writeHTMLFinding(b, i+1, f)
+	}
+	if len(o.worth) > 0 {
+		b.raw(`<section class="worth"><h2>Worth a look</h2><p class="muted">Possible: a risk factor or an old total, not a diagnosis.</p><ul>`)
+		for _, f := range o.worth {
+			b.raw(fmt.Sprintf(`<li class="finding worth" data-rule="%s" data-confidence="%s"><code>%s</code> %s <span class="muted">(%s, host %s)</span>: %s</li>`,
+				esc(f.Rule), esc(f.Confidence), esc(f.Rule), esc(f.Title), esc(f.Severity), esc(f.Host), esc(toDecide(f))))
+		}
+		b.raw("</ul></section>\n")
+	}
+	if o.rules > 0 {
+		b.raw(fmt.Sprintf(`<section><h2>Rules checked</h2><p>%d rules on %d host(s): %d matched, %d ruled out, %d could not run.</p>`,
+			o.rules, len(r.Hosts), o.matched, o.ruledOut, o.notRun))
+		if len(o.main) == 0 {
+			if len(o.ruledOutList) > 0 {
+				b.raw(`<table><thead><tr><th>Rule</th><th>Host</th><th>Ruled out because</th></tr></thead><tbody>`)
+				for i, c := range o.ruledOutList {
+					if i == 20 {
+						b.raw(fmt.Sprintf(`<tr><td colspan="3">… %d more in the JSON report</td></tr>`, len(o.ruledOutList)-i))
+						break
+					}
+					b.raw("<tr><td><code>" + esc(c.Rule) + "</code></td><td>" + esc(c.Host) + "</td><td>" + esc(shorten(c.Reason, 200)) + "</td></tr>")
+				}
+				b.raw("</tbody></table>")
+			}
+			for _, g := range o.notRunBy {
+				b.raw("<p>Not run, lacking " + esc(g.missing) + ": " + esc(strings.Join(g.rules, ", ")) + "</p>")
+			}
+			if len(r.Totals) > 0 {
+				b.raw(`<h3>Counter totals since boot that rules read</h3><table><thead><tr><th>Host</th><th>Counter</th><th class="num">Total</th><th class="num">Average since boot</th><th>Meaning</th></tr></thead><tbody>`)
+				for _, t := range r.Totals {
+					rate := ""
+					if t.PerSecond > 0 {
+						rate = fmt.Sprintf("%.3g/s", t.PerSecond)
+					}
+					b.raw(fmt.Sprintf(`<tr><td>%s</td><td><code>%s</code></td><td class="num">%d</td><td class="num">%s</td><td>%s</td></tr>`,
+						esc(t.Host), esc(t.Name), t.Value, rate, esc(t.Meaning)))
+				}
+				b.raw("</tbody></table>")
+			}
+		}
+		b.raw("</section>\n")
 	}
 
 	htmlTimeline(b, r)
@@ -95,15 +137,24 @@ func HTML(w io.Writer, r *engine.Report) error {
 		b.raw(`<table><thead><tr><th>Kind</th><th>Host</th><th>Artifact</th><th>Warnings</th></tr></thead><tbody>`)
 		for _, a := range r.Artifacts {
 			host := hostLabel(a)
-			ws := make([]string, 0, len(a.Warnings))
-			for _, wn := range a.Warnings {
-				ws = append(ws, wn.String())
+			var ws []string
+			if n := max(a.WarningsTotal, len(a.Warnings)); n > 0 {
+				ws = append(ws, fmt.Sprintf("%d warning(s)", n))
+				for i, wn := range a.Warnings {
+					if i == 3 {
+						break
+					}
+					ws = append(ws, shorten(wn.String(), 160))
+				}
 			}
 			b.raw(`<tr><td>`)
 			b.badge("kind", a.Kind)
 			b.raw(`</td><td>` + esc(host) + `</td><td><code>` + esc(a.Name) + `</code></td><td>` + joinEsc(ws) + `</td></tr>`)
 		}
 		b.raw("</tbody></table>")
+	}
+	for _, n := range r.NotAnalysed {
+		b.raw(fmt.Sprintf("<p>Not analysed: <code>%s</code>: %d file(s), %s</p>", esc(n.Path), n.Count, esc(n.Reason)))
 	}
 	b.raw("</section>\n")
 
@@ -136,7 +187,7 @@ func writeHTMLFinding(b *htmlBuilder, n int, f engine.Finding) {
 		b.raw("<h4>Evidence</h4><ol class=\"evidence\">")
 		frames := map[string][]int{}
 		for _, e := range f.Evidence {
-			b.raw("<li><code class=\"loc\">" + esc(evidenceLocation(e)) + "</code>")
+			b.raw("<li><code class=\"loc\">" + esc(evidenceName(e)) + "</code>")
 			if e.Time != "" {
 				b.raw(" <span class=\"time\">" + esc(e.Time) + "</span>")
 			}
@@ -245,7 +296,7 @@ th{background:var(--code)}td.num,th.num{text-align:right;font-variant-numeric:ta
 .sev-critical{color:var(--crit)}.sev-warning{color:var(--warn)}.sev-info{color:var(--info)}.conf-confirmed,.conf-likely,.conf-possible,.kind{color:var(--muted)}
 section.finding{border-left:4px solid currentColor;padding:.2rem 1rem .6rem;margin:1.5rem 0;color:inherit}
 section.finding.sev-critical{border-color:var(--crit)}section.finding.sev-warning{border-color:var(--warn)}section.finding.sev-info{border-color:var(--info)}
-section.finding>*{color:var(--fg)}.tags .badge{margin-right:.3rem}.evidence li{margin:.4rem 0}.time{color:var(--muted)}
+section.finding>*{color:var(--fg)}.muted,.worth .muted{color:var(--muted)}li.worth{margin:.3rem 0}.tags .badge{margin-right:.3rem}.evidence li{margin:.4rem 0}.time{color:var(--muted)}
 figure.flow{margin:.8rem 0;overflow-x:auto}figcaption{color:var(--muted);font-size:.85rem}
 .ladder .life{stroke:var(--muted)}.ladder .hl{color:var(--hl);font-weight:700}.ladder .hl line{stroke-width:2.5}.ladder .note{fill:var(--muted)}.ladder .hl .note{fill:var(--hl)}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}

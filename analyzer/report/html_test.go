@@ -30,7 +30,7 @@ func TestHTMLStructureAndOrder(t *testing.T) {
 	r.Errors = []engine.Error{{Artifact: "x.tar", Message: "truncated"}}
 	out := renderHTML(t, r)
 	inOrder(t, out, `data-rule="c-crit" data-confidence="confirmed"`, "sysctl_-a:30", "net.ipv4.tcp_tw_recycle = 1",
-		"cat /proc/net/netstat", `data-rule="a-crit-possible"`, `data-rule="b-warn"`, "Counters that moved", "TcpExt.PAWSPassive", "+8", "SYNs rejected by PAWS", "Artifacts", "line 3: odd line", "Errors", "truncated")
+		"cat /proc/net/netstat", `data-rule="b-warn"`, "Worth a look", `data-rule="a-crit-possible" data-confidence="possible"`, "Counters that moved", "TcpExt.PAWSPassive", "+8", "SYNs rejected by PAWS", "Artifacts", "line 3: odd line", "Errors", "truncated")
 	if strings.Contains(out, "<script") {
 		t.Error("the report must not contain a script")
 	}

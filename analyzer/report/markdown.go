@@ -27,13 +27,13 @@ func Markdown(w io.Writer, r *engine.Report) error {
 	fmt.Fprintf(b, "| Hosts | %s |\n", cell(strings.Join(r.Hosts, ", ")))
 	fmt.Fprintf(b, "| Artifacts | %d |\n", len(r.Artifacts))
 	fmt.Fprintf(b, "| Findings | %d |\n", len(r.Findings))
-
-	findings := append([]engine.Finding(nil), r.Findings...)
-	SortFindings(findings)
+	o := makeOutline(r)
+	fmt.Fprintf(b, "| Outcome | %s |\n", cell(o.summaryLine()))
+	findings := o.main
 
 	b.WriteString("\n## Findings\n\n")
 	if len(findings) == 0 {
-		b.WriteString("No failure mode matched.\n")
+		b.WriteString("No failure mode matched at likely or above.\n")
 	} else {
 		b.WriteString("| # | Severity | Confidence | Rule | Host | Title |\n|---|---|---|---|---|---|\n")
 		for i, f := range findings {
@@ -55,7 +55,7 @@ func Markdown(w io.Writer, r *engine.Report) error {
 		if len(f.Evidence) > 0 {
 			b.WriteString("\n#### Evidence\n")
 			for _, e := range f.Evidence {
-				caption := codeSpan(evidenceLocation(e))
+				caption := codeSpan(evidenceName(e))
 				if e.Time != "" {
 					caption += " at " + e.Time
 				}
@@ -90,6 +90,14 @@ func Markdown(w io.Writer, r *engine.Report) error {
 		}
 	}
 
+	if len(o.worth) > 0 {
+		b.WriteString("\n## Worth a look\n\nPossible: a risk factor or an old total, not a diagnosis.\n\n")
+		for _, f := range o.worth {
+			fmt.Fprintf(b, "- %s %s (%s, host %s): %s\n", codeSpan(f.Rule), oneLine(f.Title), oneLine(f.Severity), codeSpan(f.Host), oneLine(toDecide(f)))
+		}
+	}
+	markdownChecks(b, r, o)
+
 	markdownTimeline(b, r)
 
 	if len(r.Counters) > 0 {
@@ -107,12 +115,23 @@ func Markdown(w io.Writer, r *engine.Report) error {
 	} else {
 		b.WriteString("| Kind | Host | Artifact | Warnings |\n|---|---|---|---|\n")
 		for _, a := range r.Artifacts {
-			host := hostLabel(a)
-			ws := make([]string, 0, len(a.Warnings))
-			for _, wn := range a.Warnings {
-				ws = append(ws, cell(wn.String()))
+			warn := ""
+			if n := max(a.WarningsTotal, len(a.Warnings)); n > 0 {
+				warn = fmt.Sprintf("%d", n)
+				if len(a.Warnings) > 0 {
+					warn += ": " + shorten(a.Warnings[0].String(), 120)
+				}
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(a.Kind), cell(host), cellCode(a.Name), strings.Join(ws, "<br>"))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(a.Kind), cell(hostLabel(a)), cellCode(a.Name), cell(warn))
+		}
+		if o.warnings > 0 {
+			fmt.Fprintf(b, "\n%d parse warning(s) in all; the JSON report lists each one.\n", o.warnings)
+		}
+	}
+	if len(r.NotAnalysed) > 0 {
+		b.WriteString("\n**Not analysed:**\n\n")
+		for _, n := range r.NotAnalysed {
+			fmt.Fprintf(b, "- %s: %d file(s), %s\n", codeSpan(n.Path), n.Count, oneLine(n.Reason))
 		}
 	}
 
@@ -124,6 +143,42 @@ func Markdown(w io.Writer, r *engine.Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// markdownChecks says what the rules checked, with the reasons when
+// nothing matched at likely or above.
+func markdownChecks(b *strings.Builder, r *engine.Report, o outline) {
+	if o.rules == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Rules checked\n\n%d rules on %d host(s): %d matched, %d ruled out, %d could not run.\n",
+		o.rules, len(r.Hosts), o.matched, o.ruledOut, o.notRun)
+	if len(o.main) > 0 {
+		return
+	}
+	if len(o.ruledOutList) > 0 {
+		b.WriteString("\n| Rule | Host | Ruled out because |\n|---|---|---|\n")
+		for i, c := range o.ruledOutList {
+			if i == 20 {
+				fmt.Fprintf(b, "| … | | %d more in the JSON report |\n", len(o.ruledOutList)-i)
+				break
+			}
+			fmt.Fprintf(b, "| %s | %s | %s |\n", cellCode(c.Rule), cell(c.Host), cell(shorten(c.Reason, 200)))
+		}
+	}
+	for _, g := range o.notRunBy {
+		fmt.Fprintf(b, "\nNot run, lacking %s: %s\n", oneLine(g.missing), oneLine(strings.Join(g.rules, ", ")))
+	}
+	if len(r.Totals) > 0 {
+		b.WriteString("\n**Counter totals since boot that rules read** (one snapshot: not a rate of now)\n\n| Host | Counter | Total | Average since boot | Meaning |\n|---|---|---|---|---|\n")
+		for _, t := range r.Totals {
+			rate := ""
+			if t.PerSecond > 0 {
+				rate = fmt.Sprintf("%.3g/s", t.PerSecond)
+			}
+			fmt.Fprintf(b, "| %s | %s | %d | %s | %s |\n", cell(t.Host), cellCode(t.Name), t.Value, rate, cell(t.Meaning))
+		}
+	}
 }
 
 // evidenceLocation names where an evidence item was read, as the text

@@ -51,8 +51,7 @@ func TestMarkdownStructure(t *testing.T) {
 		"| # | Severity | Confidence | Rule | Host | Title |",
 		// the table follows SortFindings: critical/confirmed first
 		"| 1 | critical | confirmed | `c-crit` | s2 | C |",
-		"| 2 | critical | possible | `a-crit-possible` | s2 | P |",
-		"| 3 | warning | likely | `b-warn` | s2 | W |",
+		"| 2 | warning | likely | `b-warn` | s2 | W |",
 		"### 1. C — `c-crit` (confirmed)",
 		"**Severity:** critical · **Confidence:** confirmed · **Host:** `s2`",
 		"\nc\n",
@@ -60,11 +59,12 @@ func TestMarkdownStructure(t *testing.T) {
 		"#### Fix", "- **Turn it off:** `sysctl -w net.ipv4.tcp_tw_recycle=0`",
 		"#### Collect next", "**counters:** why", "```sh\ncat /proc/net/netstat\n```",
 		"#### References", "- [https://docs.kernel.org/networking/ip-sysctl.html](https://docs.kernel.org/networking/ip-sysctl.html)",
-		"### 2. P — `a-crit-possible` (possible)",
-		"### 3. W — `b-warn` (likely)", "**Explained by:** `c-crit`",
+		"### 2. W — `b-warn` (likely)", "**Explained by:** `c-crit`",
+		// possible findings are set apart, one line each
+		"## Worth a look", "- `a-crit-possible` P (critical, host `s2`): a risk factor only",
 		"## Artifacts", "| Kind | Host | Artifact | Warnings |",
 		// a pipe in an artifact name must not split the table cell
-		"| sockets | s2 | `session.txt#1 ss -tan \\| grep 80` | line 3: odd line |",
+		"| sockets | s2 | `session.txt#1 ss -tan \\| grep 80` | 1: line 3: odd line |",
 		"| sysctl | s2 (netns ns1) | `sysctl_-a` |  |",
 		"## Errors", "- `x.tar`: member ../../etc/x escapes the archive",
 	)
@@ -134,7 +134,7 @@ func TestMarkdownFenceLongerThanBackticksInEvidence(t *testing.T) {
 
 func TestMarkdownEmptyReport(t *testing.T) {
 	out := markdown(t, &engine.Report{Schema: engine.Schema})
-	inOrder(t, out, "# nettriage report", "| Findings | 0 |", "## Findings", "No failure mode matched.", "## Artifacts", "No artifacts.")
+	inOrder(t, out, "# nettriage report", "| Findings | 0 |", "## Findings", "No failure mode matched at likely or above.", "## Artifacts", "No artifacts.")
 	for _, s := range []string{"| # | Severity", "###", "## Errors", "## Counters", "```"} {
 		if strings.Contains(out, s) {
 			t.Errorf("empty report contains %q:\n%s", s, out)

@@ -48,25 +48,13 @@ func colours(on bool) palette {
 func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 	p := colours(opt.Color)
 	b := &strings.Builder{}
+	o := makeOutline(r)
 	fmt.Fprintf(b, "%snettriage %s%s — %d artifact(s), host(s): %s\n", p.bold, Escape(r.Tool.Version), p.reset,
 		len(r.Artifacts), strings.Join(escapeAll(r.Hosts), ", "))
+	fmt.Fprintf(b, "%s\n", o.summaryLine())
 
-	if opt.Verbose || len(r.Findings) == 0 {
-		for _, a := range r.Artifacts {
-			fmt.Fprintf(b, "  %s%-10s%s %s [%s]\n", p.dim, Escape(a.Kind), p.reset, Escape(a.Name), Escape(a.Host))
-			for _, wn := range a.Warnings {
-				fmt.Fprintf(b, "             warning: %s\n", Escape(wn.String()))
-			}
-		}
-	}
-
-	findings := append([]engine.Finding(nil), r.Findings...)
-	SortFindings(findings)
-	if len(findings) == 0 {
-		b.WriteString("\nNo failure mode matched.\n")
-	}
 	current := ""
-	for _, f := range findings {
+	for _, f := range o.main {
 		if f.Severity != current {
 			current = f.Severity
 			col := map[string]string{"critical": p.red, "warning": p.yellow, "info": p.blue}[current]
@@ -79,19 +67,12 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 		fmt.Fprintf(b, "  %s\n", wrap(Escape(strings.TrimSpace(f.Summary)), 2))
 		if len(f.Evidence) > 0 {
 			b.WriteString("  Evidence:\n")
-			for _, e := range f.Evidence {
-				name := Escape(e.Artifact)
-				loc := name
-				if e.Line > 0 {
-					loc = fmt.Sprintf("%s:%d", name, e.Line)
-					if e.EndLine > e.Line {
-						loc = fmt.Sprintf("%s-%d", loc, e.EndLine)
-					}
+			for i, e := range f.Evidence {
+				if i == 8 && !opt.Verbose {
+					fmt.Fprintf(b, "    … %d more (use -v)\n", len(f.Evidence)-i)
+					break
 				}
-				if e.Frame > 0 {
-					loc = fmt.Sprintf("%s frame %d", name, e.Frame)
-				}
-				fmt.Fprintf(b, "    %s%s%s", p.dim, loc, p.reset)
+				fmt.Fprintf(b, "    %s%s%s", p.dim, Escape(evidenceName(e)), p.reset)
 				if e.Note != "" {
 					fmt.Fprintf(b, "  (%s)", Escape(e.Note))
 				}
@@ -128,6 +109,18 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 			}
 		}
 	}
+	if len(o.main) == 0 {
+		b.WriteString("\nNo failure mode matched at likely or above.\n")
+	}
+	if len(o.worth) > 0 {
+		fmt.Fprintf(b, "\n%s== WORTH A LOOK ==%s  (possible: a risk factor or an old total, not a diagnosis)\n", p.bold, p.reset)
+		for _, f := range o.worth {
+			fmt.Fprintf(b, "  [%s] %s  %s(%s, host %s)%s — %s\n", Escape(f.Rule), Escape(f.Title), p.dim,
+				Escape(f.Severity), Escape(f.Host), p.reset, Escape(toDecide(f)))
+		}
+		fmt.Fprintf(b, "  %snettriage explain RULE-ID tells what each one needs%s\n", p.dim, p.reset)
+	}
+	textChecks(b, r, o, p, opt.Verbose || len(o.main) == 0)
 	if len(r.Counters) > 0 {
 		fmt.Fprintf(b, "\n%sCounters that moved between snapshots%s (unchanged ones hidden)\n", p.bold, p.reset)
 		limit := 15
@@ -171,6 +164,7 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 	if opt.Timeline {
 		textTimeline(b, r, p)
 	}
+	textArtifacts(b, r, o, p, opt.Verbose)
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(b, "\n%sErrors:%s\n", p.bold, p.reset)
 		for _, e := range r.Errors {
@@ -179,6 +173,104 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// textChecks says what the rules checked: counts always; with detail
+// (what ruled each rule out, what the others lacked, the totals since boot
+// the rules read) when nothing matched or in verbose mode.
+func textChecks(b *strings.Builder, r *engine.Report, o outline, p palette, detail bool) {
+	if o.rules == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%sRules checked:%s %d rules on %d host(s): %d matched, %d ruled out, %d could not run\n",
+		p.bold, p.reset, o.rules, len(r.Hosts), o.matched, o.ruledOut, o.notRun)
+	if !detail {
+		return
+	}
+	for i, c := range o.ruledOutList {
+		if i == 12 {
+			fmt.Fprintf(b, "  … %d more ruled out (see --format json, checks[])\n", len(o.ruledOutList)-i)
+			break
+		}
+		fmt.Fprintf(b, "  ruled out  %-30s %s%s%s\n", Escape(c.Rule), p.dim, Escape(shorten(c.Reason, 140)), p.reset)
+	}
+	for _, g := range o.notRunBy {
+		fmt.Fprintf(b, "  not run, lacking %s: %s\n", Escape(g.missing), Escape(strings.Join(g.rules, ", ")))
+	}
+	if len(r.Totals) > 0 {
+		fmt.Fprintf(b, "\n%sCounter totals since boot that rules read%s (one snapshot: not a rate of now)\n", p.bold, p.reset)
+		for i, t := range r.Totals {
+			if i == 15 {
+				fmt.Fprintf(b, "  … %d more (see --format json, totals[])\n", len(r.Totals)-i)
+				break
+			}
+			rate := ""
+			if t.PerSecond > 0 {
+				rate = fmt.Sprintf("  %.3g/s on average since boot", t.PerSecond)
+			}
+			fmt.Fprintf(b, "  %-32s %12d%s  %s%s%s\n", Escape(t.Name), t.Value, rate, p.dim, Escape(t.Meaning), p.reset)
+		}
+	}
+}
+
+// textArtifacts lists what was read: every artifact in verbose mode, else
+// a count per kind; parse warnings summarised per artifact (count and the
+// first three) within a bound; and the directories not analysed.
+func textArtifacts(b *strings.Builder, r *engine.Report, o outline, p palette, verbose bool) {
+	fmt.Fprintf(b, "\n%sArtifacts:%s %d read", p.bold, p.reset, len(r.Artifacts))
+	kinds := map[string]int{}
+	var order []string
+	for _, a := range r.Artifacts {
+		if kinds[a.Kind] == 0 {
+			order = append(order, a.Kind)
+		}
+		kinds[a.Kind]++
+	}
+	sort.Strings(order)
+	var parts []string
+	for _, k := range order {
+		parts = append(parts, fmt.Sprintf("%s %d", k, kinds[k]))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(b, " (%s)", Escape(strings.Join(parts, ", ")))
+	}
+	b.WriteString("\n")
+	if verbose {
+		for _, a := range r.Artifacts {
+			why := ""
+			if a.HostReason != "" {
+				why = ": " + a.HostReason
+			}
+			fmt.Fprintf(b, "  %s%-10s%s %s [%s%s]\n", p.dim, Escape(a.Kind), p.reset, Escape(a.Name), Escape(hostLabel(a)), Escape(why))
+		}
+	}
+	if o.warnings > 0 {
+		fmt.Fprintf(b, "  %d parse warning(s) in %d artifact(s):\n", o.warnings, len(o.warned))
+		for i, ws := range o.warned {
+			if i == maxWarnedArtifacts {
+				fmt.Fprintf(b, "    … %d more artifacts with warnings (see --format json)\n", len(o.warned)-i)
+				break
+			}
+			fmt.Fprintf(b, "    %s: %d\n", Escape(ws.a.Name), ws.total)
+			for _, w := range ws.first {
+				fmt.Fprintf(b, "      %s%s%s\n", p.dim, Escape(shorten(w, 160)), p.reset)
+			}
+		}
+	}
+	for _, n := range r.NotAnalysed {
+		fmt.Fprintf(b, "  not analysed: %s: %d file(s), %s\n", Escape(n.Path), n.Count, Escape(n.Reason))
+	}
+}
+
+// shorten cuts s to n bytes on a character boundary.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // SortFindings orders findings by severity, then confidence, then rule id.

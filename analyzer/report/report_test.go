@@ -32,7 +32,9 @@ func TestTextGroupsBySeverityThenConfidence(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Fatal("colour codes without Color")
 	}
-	order := []string{"== CRITICAL ==", "[c-crit]", "[a-crit-possible]", "== WARNING ==", "[b-warn]"}
+	// Possible findings come last, in their own section, one line each.
+	order := []string{"1 critical · 1 warning · 1 worth a look", "== CRITICAL ==", "[c-crit]", "== WARNING ==", "[b-warn]",
+		"== WORTH A LOOK ==", "[a-crit-possible] P  (critical, host s2) — a risk factor only"}
 	last := -1
 	for _, s := range order {
 		i := strings.Index(out, s)

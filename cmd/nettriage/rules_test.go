@@ -48,13 +48,13 @@ func TestRulesLint(t *testing.T) {
 // expects the wrong confidence fails with exit 1.
 func TestRulesTest(t *testing.T) {
 	dir := t.TempDir()
-	rule := "id: my-oom\ntitle: TCP ran out of memory\nseverity: warning\nsummary: s\n" +
+	rule := "id: my-oom\ntitle: The kernel suppressed log messages\nseverity: warning\nsummary: s\n" +
 		"inputs:\n  - kind: log\n    why: the kernel says so\n    collect: journalctl -k\n    required: true\n" +
-		"conditions:\n  likely: events(\"tcp-oom\") > 0\n"
+		"conditions:\n  likely: events(\"net-ratelimit\") > 0\n"
 	files := map[string]string{
 		"my-oom.yaml":                    rule,
-		"samples/my-oom/positive/dmesg":  "[12345.678901] TCP: out of memory -- consider tuning tcp_mem\n",
-		"samples/my-oom/positive/expect": "rule: my-oom\nconfidence: likely\nevidence: dmesg:1\nrule: tcp-memory-pressure\nconfidence: likely\n",
+		"samples/my-oom/positive/dmesg":  "[12345.678901] net_ratelimit: 12 callbacks suppressed\n",
+		"samples/my-oom/positive/expect": "rule: my-oom\nconfidence: likely\nevidence: dmesg:1\n",
 		"samples/my-oom/negative/dmesg":  "[12345.678901] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex\n",
 		"samples/my-oom/negative/expect": "rule: my-oom\nconfidence: none\n",
 	}
