@@ -12,15 +12,15 @@ import (
 // its networking and kernel files are read with their kinds.
 func TestEKSLogCollectorBundle(t *testing.T) {
 	files := map[string]string{
-		"./system/instance-id.txt":      "i-0123456789abcdef0\n",
-		"./system/ps.txt":               "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\nroot           1  0.0  0.1 169436 13060 ?        Ss   Dec01   0:05 /sbin/init\n",
+		"./system/instance-id.txt":       "i-0123456789abcdef0\n",
+		"./system/ps.txt":                "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\nroot           1  0.0  0.1 169436 13060 ?        Ss   Dec01   0:05 /sbin/init\n",
 		"./networking/iptables-save.txt": "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\nCOMMIT\n",
-		"./networking/iproute.txt":      "default via 10.0.0.1 dev eth0 proto dhcp src 10.0.0.12 metric 1024\n",
-		"./sysctls/sysctl_all.txt":      "net.ipv4.ip_forward = 1\nnet.ipv4.tcp_tw_reuse = 0\n",
-		"./kernel/uname.txt":            "Linux ip-10-0-0-12.ec2.internal 5.10.215-203.850.amzn2.x86_64 #1 SMP Tue Apr 23 20:32:19 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
-		"./var_log/messages":            "Dec  4 10:02:03 ip-10-0-0-12 kernel: nf_conntrack: nf_conntrack: table full, dropping packet\n",
-		"./ipamd/enis.json":             "{}\n",
-		"./docker/docker.log":           "-- No entries --\n",
+		"./networking/iproute.txt":       "default via 10.0.0.1 dev eth0 proto dhcp src 10.0.0.12 metric 1024\n",
+		"./sysctls/sysctl_all.txt":       "net.ipv4.ip_forward = 1\nnet.ipv4.tcp_tw_reuse = 0\n",
+		"./kernel/uname.txt":             "Linux ip-10-0-0-12.ec2.internal 5.10.215-203.850.amzn2.x86_64 #1 SMP Tue Apr 23 20:32:19 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
+		"./var_log/messages":             "Dec  4 10:02:03 ip-10-0-0-12 kernel: nf_conntrack: nf_conntrack: table full, dropping packet\n",
+		"./ipamd/enis.json":              "{}\n",
+		"./docker/docker.log":            "-- No entries --\n",
 	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)

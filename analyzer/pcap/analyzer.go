@@ -1,6 +1,8 @@
 package pcap
 
 import (
+	"github.com/nettriage/nettriage/analyzer/schema"
+
 	"encoding/binary"
 	"math"
 	"net/netip"
@@ -587,6 +589,7 @@ func (t *tracker) events(f *flow) {
 	client, server := f.addr(ci), f.addr(1-ci)
 	at := func(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 	interesting := f.notable || f.twinOf != 0 || f.reused || f.closed == 2 || f.gap >= int64(10*time.Second)
+	t.expert(f, c, s, client, server)
 
 	if f.clientKnown() && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
 		interesting = true
@@ -666,6 +669,39 @@ func (t *tracker) events(f *flow) {
 		out.synSeen[i], out.isn[i] = f.side[i].synSeen, f.side[i].isn
 	}
 	t.c.Flows = append(t.c.Flows, out)
+}
+
+// maxConversations is how many of the busiest connections a capture's
+// summary names.
+const maxConversations = 5
+
+// expert adds a finished flow to the capture's expert-info counts, and to
+// its busiest conversations.
+func (t *tracker) expert(f *flow, c, s *side, client, server netip.AddrPort) {
+	e := &t.c.Expert
+	e.Retransmissions += int(c.retrans + c.spurious + s.retrans + s.spurious)
+	if c.syns > 1 {
+		e.Retransmissions += int(c.syns - 1)
+	}
+	e.Resets += int(c.rsts + s.rsts)
+	e.ZeroWindows += int(c.zeroWins + s.zeroWins)
+	if f.clientKnown() && c.syns > 0 && !f.synack {
+		e.FailedHandshakes++
+	}
+	bytes := c.bytes + s.bytes
+	top := e.TopConversations
+	if len(top) == maxConversations && bytes <= top[len(top)-1].Bytes {
+		return
+	}
+	cv := schema.Conversation{Client: client.String(), Server: server.String(), Packets: int(c.packets + s.packets), Bytes: bytes}
+	at := sort.Search(len(top), func(i int) bool { return top[i].Bytes < bytes })
+	top = append(top, schema.Conversation{})
+	copy(top[at+1:], top[at:])
+	top[at] = cv
+	if len(top) > maxConversations {
+		top = top[:maxConversations]
+	}
+	e.TopConversations = top
 }
 
 // seconds turns nanoseconds into seconds rounded to the microsecond, the

@@ -53,6 +53,9 @@ type Capture struct {
 	// one packet (same IP ID, sequence numbers and payload) seen before
 	// and after NAT.
 	NAT []NATMapping `json:"nat"`
+	// Expert counts, over every connection, what stands out (retransmissions,
+	// resets, zero windows, failed handshakes) and the busiest conversations.
+	Expert schema.CaptureSummary `json:"-"`
 
 	// Flows are the retained flows: those with anything unusual, up to a
 	// cap. Measurements refer to them by ID.

@@ -28,6 +28,7 @@ func (c *Capture) Summary() schema.Capture {
 		Notes:        c.Notes,
 		Error:        c.Error,
 		NAT:          c.NAT,
+		Summary:      c.Expert,
 	}
 }
 

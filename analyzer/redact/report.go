@@ -94,6 +94,7 @@ func copyReport(rep *engine.Report) *engine.Report {
 		c.Notes = clone(c.Notes)
 		c.LinkTypes = clone(c.LinkTypes)
 		c.NAT = clone(c.NAT)
+		c.Summary.TopConversations = clone(c.Summary.TopConversations)
 	}
 	out.Checks = clone(rep.Checks)
 	for i := range out.Checks {
@@ -182,6 +183,10 @@ func visit(rep *engine.Report, f func(*string)) {
 		for k := range c.NAT {
 			f(&c.NAT[k].Before)
 			f(&c.NAT[k].After)
+		}
+		for k := range c.Summary.TopConversations {
+			f(&c.Summary.TopConversations[k].Client)
+			f(&c.Summary.TopConversations[k].Server)
 		}
 	}
 	for i := range rep.Checks {

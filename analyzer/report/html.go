@@ -117,7 +117,12 @@ func HTML(w io.Writer, r *engine.Report) error {
 	if len(r.Captures) > 0 {
 		b.raw(`<section><h2>Captures</h2><table><thead><tr><th>Capture</th><th class="num">Packets</th><th class="num">Flows</th><th>Notes</th></tr></thead><tbody>`)
 		for _, c := range r.Captures {
-			notes := append([]string(nil), c.Notes...)
+			notes := []string{fmt.Sprintf("%d retransmissions, %d resets, %d zero windows, %d failed handshakes",
+				c.Summary.Retransmissions, c.Summary.Resets, c.Summary.ZeroWindows, c.Summary.FailedHandshakes)}
+			for _, cv := range c.Summary.TopConversations {
+				notes = append(notes, fmt.Sprintf("busiest: %s → %s, %d packets, %d bytes", cv.Client, cv.Server, cv.Packets, cv.Bytes))
+			}
+			notes = append(notes, c.Notes...)
 			if c.Truncated {
 				notes = append(notes, "the file ends inside a packet")
 			}

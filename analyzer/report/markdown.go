@@ -109,6 +109,19 @@ func Markdown(w io.Writer, r *engine.Report) error {
 		}
 	}
 
+	if len(r.Captures) > 0 {
+		b.WriteString("\n## Captures\n\n| Capture | Packets | Connections | Retransmissions | Resets | Zero windows | Failed handshakes | Busiest |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range r.Captures {
+			busiest := ""
+			if len(c.Summary.TopConversations) > 0 {
+				cv := c.Summary.TopConversations[0]
+				busiest = fmt.Sprintf("%s → %s (%d bytes)", cv.Client, cv.Server, cv.Bytes)
+			}
+			fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %s |\n", cellCode(c.Artifact), c.Packets, c.FlowCount,
+				c.Summary.Retransmissions, c.Summary.Resets, c.Summary.ZeroWindows, c.Summary.FailedHandshakes, cell(busiest))
+		}
+	}
+
 	b.WriteString("\n## Artifacts\n\n")
 	if len(r.Artifacts) == 0 {
 		b.WriteString("No artifacts.\n")

@@ -148,6 +148,16 @@ func Text(w io.Writer, r *engine.Report, opt TextOptions) error {
 					c.End.Sub(c.Start).Round(time.Millisecond))
 			}
 			b.WriteString("\n")
+			if sm := c.Summary; c.Packets > 0 {
+				fmt.Fprintf(b, "    %d retransmissions, %d resets, %d zero windows, %d failed handshakes\n",
+					sm.Retransmissions, sm.Resets, sm.ZeroWindows, sm.FailedHandshakes)
+				for i, cv := range sm.TopConversations {
+					if i == 3 && !opt.Verbose {
+						break
+					}
+					fmt.Fprintf(b, "    busiest: %s → %s, %d packets, %d bytes\n", Escape(cv.Client), Escape(cv.Server), cv.Packets, cv.Bytes)
+				}
+			}
 			for _, n := range c.Notes {
 				fmt.Fprintf(b, "    %s\n", Escape(n))
 			}

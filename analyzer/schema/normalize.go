@@ -42,6 +42,7 @@ func (r *Report) Normalize() {
 		c.LinkTypes = nonNil(c.LinkTypes)
 		c.Notes = nonNil(c.Notes)
 		c.NAT = nonNil(c.NAT)
+		c.Summary.TopConversations = nonNil(c.Summary.TopConversations)
 	}
 	r.Checks = nonNil(r.Checks)
 	r.Timeline = nonNil(r.Timeline)

@@ -196,6 +196,26 @@ type ClockOffset struct {
 	Source  Source  `json:"source"`
 }
 
+// CaptureSummary counts what stands out in a capture, as an expert-info
+// pane would, and names its busiest conversations.
+type CaptureSummary struct {
+	Retransmissions  int `json:"retransmissions"`   // TCP segments sent again (SYNs included)
+	Resets           int `json:"resets"`            // TCP RSTs
+	ZeroWindows      int `json:"zero_windows"`      // zero-window advertisements
+	FailedHandshakes int `json:"failed_handshakes"` // SYNs never answered by a SYN-ACK
+	// TopConversations are the TCP connections with the most bytes, most
+	// first (at most five).
+	TopConversations []Conversation `json:"top_conversations"`
+}
+
+// Conversation is one TCP connection's size.
+type Conversation struct {
+	Client  string `json:"client"`
+	Server  string `json:"server"`
+	Packets int    `json:"packets"`
+	Bytes   int64  `json:"bytes"`
+}
+
 // Span is the first and last time of a finding's dated evidence.
 type Span struct {
 	First string `json:"first"`
@@ -286,6 +306,9 @@ type Capture struct {
 	// one packet (same IP ID, sequence numbers and payload) seen before
 	// and after NAT.
 	NAT []NATMapping `json:"nat"`
+	// Summary is the expert-info view of the whole capture: counts over
+	// every connection, not only the retained ones (added in v1).
+	Summary CaptureSummary `json:"summary"`
 }
 
 // NATMapping is one translation seen by pairing copies of a packet.
