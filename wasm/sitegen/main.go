@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -94,6 +95,10 @@ func run(site, engine, ui, wasmExec, samples string) error {
 	// asked for, so the engine module does not carry it (GOROOT/lib/time,
 	// next to GOROOT/lib/wasm).
 	zones, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(wasmExec)), "time", "zoneinfo.zip"))
+	if err != nil {
+		// wasm_exec.js copied elsewhere: the toolchain's own database.
+		zones, err = os.ReadFile(filepath.Join(runtime.GOROOT(), "lib", "time", "zoneinfo.zip"))
+	}
 	if err != nil {
 		return err
 	}
