@@ -44,6 +44,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./analyzer/pcap/
 	@command -v tshark >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq tshark >/dev/null 2>&1; } || echo "tshark missing: apt-get install tshark for the ratio"
 	$(GO) run ./tools/benchpcap -packets 500000 -nettriage ./nettriage
+	$(GO) run ./tools/benchpcap -dns -packets 500000 -nettriage ./nettriage
 
 ## fuzz: run every parser's fuzz target for FUZZTIME each
 fuzz:

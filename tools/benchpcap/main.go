@@ -4,7 +4,12 @@
 // file does not exist yet.
 //
 //	go run ./tools/benchpcap -packets 500000 -nettriage ./nettriage
+//	go run ./tools/benchpcap -dns -packets 500000 -nettriage ./nettriage   # DNS-heavy
 //	go run ./tools/benchpcap -bytes 1073741824 -no-tshark   # peak RSS on 1 GB
+//
+// With -dns the capture is pcaptest.SyntheticDNS (pod lookups through a
+// search list, lost queries, SERVFAILs), and tshark also builds its DNS
+// statistics tree (-z dns,tree).
 package main
 
 import (
@@ -14,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,6 +32,7 @@ func main() {
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "nettriage-bench"), "where the capture is written")
 	bin := flag.String("nettriage", "./nettriage", "the nettriage binary")
 	noTshark := flag.Bool("no-tshark", false, "measure nettriage only")
+	dns := flag.Bool("dns", false, "a DNS-heavy capture, and tshark's DNS tree as well")
 	flag.Parse()
 	if *size > 0 {
 		*packets = int(*size / 290)
@@ -33,7 +40,11 @@ func main() {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		fail(err)
 	}
-	file := filepath.Join(*dir, fmt.Sprintf("synthetic-%d.pcap", *packets))
+	kind, write := "synthetic", pcaptest.Synthetic
+	if *dns {
+		kind, write = "synthetic-dns", pcaptest.SyntheticDNS
+	}
+	file := filepath.Join(*dir, fmt.Sprintf("%s-%d.pcap", kind, *packets))
 	if _, err := os.Stat(file); err != nil {
 		fmt.Printf("writing %s ...\n", file)
 		f, err := os.Create(file + ".tmp")
@@ -41,7 +52,7 @@ func main() {
 			fail(err)
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
-		if err := pcaptest.Synthetic(bw, *packets, 1); err != nil {
+		if err := write(bw, *packets, 1); err != nil {
 			fail(err)
 		}
 		if err := bw.Flush(); err != nil {
@@ -63,8 +74,12 @@ func main() {
 		fmt.Println("tshark not installed (apt-get install tshark); no ratio")
 		return
 	}
-	ts, tsRSS := run("tshark", "-2", "-r", file, "-q", "-z", "expert")
-	fmt.Printf("tshark -2 -r FILE -q -z expert:  %8.2f s  peak RSS %6.1f MB  %6.2f µs/packet\n", ts.Seconds(), tsRSS, ts.Seconds()*1e6/float64(*packets))
+	args := []string{"-2", "-r", file, "-q", "-z", "expert"}
+	if *dns {
+		args = append(args, "-z", "dns,tree")
+	}
+	ts, tsRSS := run("tshark", args...)
+	fmt.Printf("tshark %-25s %8.2f s  peak RSS %6.1f MB  %6.2f µs/packet\n", strings.Join(args[2:], " ")+":", ts.Seconds(), tsRSS, ts.Seconds()*1e6/float64(*packets))
 	fmt.Printf("ratio: nettriage is %.1fx faster and uses %.1fx less memory\n", ts.Seconds()/nt.Seconds(), tsRSS/ntRSS)
 }
 
