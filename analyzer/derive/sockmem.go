@@ -458,7 +458,7 @@ var _ = declare(Func{
 	Name: "pcap_syn_backoff", Section: "Captures", Reads: []artifact.Kind{artifact.KindPcap},
 	Args:    []Arg{{"min_retrans", ArgCount}},
 	Returns: "count; 0 when no capture was read",
-	Doc:     "connection attempts whose SYN was retransmitted at least `min_retrans` times on the doubling schedule (1, 2, 4 ... s apart) without an answer: every SYN lost, the shape of VXLAN packets dropped for a bad checksum",
+	Doc:     "connection attempts whose SYN was retransmitted at least `min_retrans` times on the doubling schedule (1, 2, 4 ... s apart), unanswered or answered only at the end: SYNs lost one after the other, the shape of VXLAN packets dropped for a bad checksum",
 	Bind: func(c Call) any {
 		return func(minRetrans float64) int {
 			var out []Observation
@@ -469,6 +469,17 @@ var _ = declare(Func{
 					}
 					c.Frame(cp.Artifact, u.Frame, fmt.Sprintf("SYN %s -> %s", u.Client, u.Server), u.Time,
 						fmt.Sprintf("SYN retransmitted %d times, %s s apart, never answered", u.Retrans, rtoText(u.RTO)))
+					out = append(out, Observation{})
+				}
+				// Answered in the end, after the whole back-off: the
+				// "63 second delay" when the last of six retries got through.
+				for _, u := range cp.SlowHandshakes {
+					if float64(u.Retrans) < minRetrans || float64(len(u.RTO)) < minRetrans || !doubling(u.RTO) {
+						continue
+					}
+					c.Frame(cp.Artifact, u.Frame, fmt.Sprintf("SYN %s -> %s", u.Client, u.Server), u.Time,
+						fmt.Sprintf("SYN retransmitted %d times, %s s apart, before a SYN-ACK came", u.Retrans, rtoText(u.RTO)))
+					c.Flow(cp.Artifact, cp.Flow(u.Flow))
 					out = append(out, Observation{})
 				}
 			}

@@ -605,6 +605,11 @@ func (t *tracker) events(f *flow) {
 				Frame: f.firstFrame, Kind: "syn", Retrans: int(c.syns - 1), PAWS: f.tsRegress})
 		}
 	}
+	if f.clientKnown() && c.syns > 1 && f.synack && len(t.c.SlowHandshakes) < maxEvents {
+		interesting = true
+		t.c.SlowHandshakes = append(t.c.SlowHandshakes, UnansweredSYN{Flow: f.id, Client: client, Server: server,
+			Frame: f.firstFrame, Time: at(f.first), Retrans: int(c.syns - 1), RTO: rtoList(c), HasTS: c.hasTS})
+	}
 	for i := range f.side {
 		sd := &f.side[i]
 		for _, r := range sd.stalls[:min(sd.nstalls, maxStallRuns)] {

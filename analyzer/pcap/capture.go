@@ -63,6 +63,9 @@ type Capture struct {
 	FlowsLeft int     `json:"-"` // unusual flows not retained because of the cap
 
 	UnansweredSYNs []UnansweredSYN    `json:"-"`
+	// SlowHandshakes are connections whose SYN was retransmitted before a
+	// SYN-ACK finally came (the "63 second delay" when it took six).
+	SlowHandshakes []UnansweredSYN `json:"-"`
 	Twins          []Twin             `json:"-"`
 	Stalls         []Stall            `json:"-"`
 	Hangs          []Hang             `json:"-"`

@@ -25,6 +25,7 @@ package ruletest
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -36,6 +37,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/artifact"
 	"github.com/nettriage/nettriage/analyzer/engine"
+	"github.com/nettriage/nettriage/analyzer/triage"
 )
 
 // Expectation is one block of an expect file.
@@ -145,10 +147,14 @@ func TarXZ(in []artifact.Input) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Analyze runs the rules over inputs as the CLI does.
+// Analyze runs the rules over inputs as the CLI does, through the one entry
+// point (so loose files join the host a pasted session names).
 func Analyze(rs *engine.RuleSet, in []artifact.Input) *engine.Report {
-	arts, errs := artifact.Expand(in, artifact.DefaultLimits())
-	return engine.Analyze(arts, errs, engine.Options{Rules: rs, Version: "test"})
+	inputs := make([]triage.Input, len(in))
+	for i, a := range in {
+		inputs[i] = triage.Input{Name: a.Name, Data: a.Data}
+	}
+	return triage.Run(context.Background(), inputs, triage.Options{Rules: rs, Version: "test", Limits: artifact.DefaultLimits()})
 }
 
 var rank = map[string]int{"none": 0, "possible": 1, "likely": 2, "confirmed": 3}

@@ -5,6 +5,8 @@ package pcaptest
 // ./tools/gensamples` rewrites them, and a test checks
 // that the committed files are what the scenarios produce.
 var Samples = map[string]func() *Capture{
+	"vxlan-checksum-offload/capture/node.pcap":                     func() *Capture { return SYNBackoff(true) },
+	"vxlan-checksum-offload/capture-negative/node.pcap":            func() *Capture { return SYNBackoff(false) },
 	"tw-recycle-nat/capture/syn-drops.pcap":                        func() *Capture { return TwRecycle(true) },
 	"tw-recycle-nat/capture-sysctl/syn-drops.pcap":                 func() *Capture { return TwRecycle(true) },
 	"tw-recycle-nat/capture-negative/syn-drops.pcap":               func() *Capture { return TwRecycle(false) },

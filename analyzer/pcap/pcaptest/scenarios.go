@@ -338,3 +338,37 @@ func ZeroWindow(stuck bool) *Capture {
 	}
 	return c
 }
+
+// SYNBackoff is the "63 second delay" of a VXLAN node whose outer UDP
+// checksums are wrong: a pod's SYN to a Service is lost and retransmitted
+// 1, 2, 4, 8, 16 and 32 s apart, and only the sixth retry, sent once the
+// source port changes hands in the masquerade, gets its SYN-ACK. Other
+// connections meanwhile succeed at once. Without slow, every handshake is
+// answered at once (the near miss).
+func SYNBackoff(slow bool) *Capture {
+	c := New()
+	svc := host("10.96.12.40:8080", 70_000_000)
+	for i := 0; i < 4; i++ {
+		cli := host("10.244.2.7:"+itoa(41000+i), 20_000_000)
+		k := c.Conn(cli, svc, uint32(5_000*(i+1)), uint32(60_000*(i+1)))
+		start := float64(i) * 10
+		if slow && i == 1 {
+			t := start
+			for _, gap := range []float64{0, 1, 2, 4, 8, 16, 32} {
+				t += gap
+				k.SYN(at(t))
+			}
+			k.SYNACK(at(t + 0.001))
+			k.CSeq++
+			k.SSeq++
+			k.Ack(at(t+0.002), true)
+			start = t
+		} else {
+			k.Handshake(at(start))
+		}
+		k.Send(at(start+0.01), true, []byte("GET / HTTP/1.1\r\nHost: svc\r\n\r\n"))
+		k.Send(at(start+0.02), false, []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+		k.Close(at(start+0.03), true)
+	}
+	return c
+}
