@@ -62,10 +62,10 @@ type Capture struct {
 	Flows     []*Flow `json:"-"`
 	FlowsLeft int     `json:"-"` // unusual flows not retained because of the cap
 
-	UnansweredSYNs []UnansweredSYN    `json:"-"`
+	UnansweredSYNs []UnansweredSYN `json:"-"`
 	// SlowHandshakes are connections whose SYN was retransmitted before a
 	// SYN-ACK finally came (the "63 second delay" when it took six).
-	SlowHandshakes []UnansweredSYN `json:"-"`
+	SlowHandshakes []UnansweredSYN    `json:"-"`
 	Twins          []Twin             `json:"-"`
 	Stalls         []Stall            `json:"-"`
 	Hangs          []Hang             `json:"-"`
