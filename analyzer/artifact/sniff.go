@@ -131,10 +131,15 @@ var lineTests = []lineTest{
 	weak(KindLog, `^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+ `),
 	weak(KindLog, `^<\d+>`),
 	strong(KindLog, `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 0-3]\d \d{2}:\d{2}:\d{2} \d{4} [a-z0-7]+\.[a-z]+ `), // OpenWrt logread
-	strong(KindLog, `^\{"(__CURSOR|__REALTIME_TIMESTAMP)":`), // journalctl -o json
+	strong(KindLog, `^\{"(__CURSOR|__REALTIME_TIMESTAMP)":`),                                                            // journalctl -o json
 
 	strong(KindKeepalived, `^\s*(vrrp_instance|virtual_server|virtual_server_group|vrrp_sync_group|vrrp_script|global_defs|static_ipaddress|static_routes|vrrp_track_process)(\s|\{|$)`),
 	weak(KindKeepalived, `^\s*(real_server|virtual_ipaddress|virtual_router_id|lb_kind|lb_algo|delay_loop|persistence_timeout|TCP_CHECK|HTTP_GET|SSL_GET|MISC_CHECK|auth_type|auth_pass|advert_int|router_id|track_script|notify_master|notify_backup|connect_timeout|nb_get_retry|retry|delay_before_retry)(\s|\{|$)`),
+
+	strong(KindResolver, `^nameserver\s+[0-9a-fA-F.:]+(%\S+)?\s*$`),
+	strong(KindResolver, `^options\s+(.*\s)?(ndots|timeout|attempts):\d+`),
+	weak(KindResolver, `^search\s+[A-Za-z0-9.-]+`),
+	weak(KindResolver, `^options\s+(rotate|edns0|single-request|single-request-reopen|use-vc|trust-ad|inet6)\b`),
 
 	strong(KindSystem, `^Linux \S+ \d+\.\d+\.\d+\S* #\d+`),
 	strong(KindSystem, `^Linux version \d+\.\d+`),
@@ -377,6 +382,8 @@ func pathKind(p string) Kind {
 		return KindSysctl
 	case strings.HasSuffix(p, "/etc/keepalived/keepalived.conf"), strings.HasSuffix(p, "keepalived.conf"):
 		return KindKeepalived
+	case strings.HasSuffix(p, "/resolv.conf"):
+		return KindResolver
 	case strings.Contains(p, "/var/log/"):
 		return KindLog
 	case strings.HasSuffix(p, "/etc/hostname"), strings.HasSuffix(p, "/etc/os-release"), strings.HasSuffix(p, "/etc/redhat-release"),
