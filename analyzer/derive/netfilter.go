@@ -211,11 +211,17 @@ func LocalOnlyNodePorts(h *facts.Host) []Observation {
 		}
 	}
 	var out []Observation
+	seen := map[int]bool{}
+	// Every collected nat table is traced: a host may hold several (a
+	// sosreport's iptables-save and a pasted iptables -t nat -nvL).
 	for _, rs := range h.Rulesets {
 		if rs.Chain("nat", "OUTPUT") == nil {
 			continue
 		}
 		for _, np := range ports {
+			if seen[np.Port] {
+				continue
+			}
 			pkt := iptables.Packet{Proto: "tcp", Src: netip.MustParseAddr("198.51.100.7"), Dst: dst,
 				SPort: 40000, DPort: np.Port, OutIface: "lo", CtState: "NEW", DstLocal: true}
 			local := rs.Trace("nat", "OUTPUT", pkt)
@@ -236,8 +242,8 @@ func LocalOnlyNodePorts(h *facts.Host) []Observation {
 			o := obs(fmt.Sprintf("NodePort %d is DNATed from OUTPUT only while the destination is a local address", np.Port), refs...)
 			o.Values = map[string]string{"nodeport": strconv.Itoa(np.Port)}
 			out = append(out, o)
+			seen[np.Port] = true
 		}
-		break
 	}
 	return out
 }

@@ -190,7 +190,10 @@ test('a multipart of several loose files and an archive', async () => {
   const rules = new Set(report.findings.map((f) => `${f.rule} ${f.confidence}`));
   assert.ok(rules.has('tw-recycle-nat confirmed'), [...rules].join(', '));
   assert.ok(rules.has('vip-nodeport-local-race confirmed'), [...rules].join(', '));
-  assert.equal(report.hosts.length, 2, report.hosts.join(' '));
+  // The loose files name no host, so they join the sosreport's, and say so.
+  assert.equal(report.hosts.length, 1, report.hosts.join(' '));
+  const loose = report.artifacts.find((a) => a.name === 'sysctl_-a');
+  assert.match(loose.host_reason, /only host the other inputs name/);
 });
 
 test('a raw body with ?name= (a pasted session)', async () => {
