@@ -731,9 +731,6 @@ func sideStats(s *side) Side {
 	if s.rttN > 0 {
 		st.RTTAvg = s.rttSum / float64(s.rttN)
 	}
-	if s.firstRSTTime != 0 {
-		st.firstRSTTime = time.Unix(0, s.firstRSTTime).UTC()
-	}
 	return st
 }
 

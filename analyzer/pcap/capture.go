@@ -101,37 +101,8 @@ func (c *Capture) Flow(id int) *Flow {
 // NATMapping is one translation seen by pairing copies of a packet.
 type NATMapping = schema.NATMapping
 
-// Endpoint statistics of one side of a flow.
-type Side struct {
-	Packets      int       `json:"packets"`
-	Bytes        int64     `json:"bytes"` // TCP payload
-	Retrans      int       `json:"retransmissions"`
-	Spurious     int       `json:"spurious_retransmissions"`
-	FastRetrans  int       `json:"fast_retransmissions"`
-	OutOfOrder   int       `json:"out_of_order"`
-	DupAcks      int       `json:"duplicate_acks"`
-	ZeroWindows  int       `json:"zero_windows"`
-	ZeroWinUntil bool      `json:"zero_window_at_end"` // still advertising zero when the capture ends
-	MaxZeroWin   float64   `json:"max_zero_window_seconds"`
-	ZeroWinFrame int       `json:"zero_window_frame"` // first frame of the longest zero-window episode
-	KeepAlives   int       `json:"keepalives"`
-	RSTs         int       `json:"rsts"`
-	AfterRST     int       `json:"packets_after_own_rst"` // sent after this endpoint's own RST: that RST was forged or injected
-	FirstRST     int       `json:"first_rst_frame"`
-	FINs         int       `json:"fins"`
-	SYNs         int       `json:"syns"`
-	RTO          []float64 `json:"rto_seconds"` // intervals of the longest run of timeouts for one segment
-	RTTMin       float64   `json:"rtt_min_seconds"`
-	RTTAvg       float64   `json:"rtt_avg_seconds"`
-	RTTSamples   int       `json:"rtt_samples"`
-	OutOfWindow  int       `json:"out_of_window"`
-	MaxBehind    int64     `json:"max_behind_bytes"` // how far behind what the peer had acknowledged
-	MaxAhead     int64     `json:"max_ahead_bytes"`  // how far beyond the peer's advertised window
-	MaxWindow    int64     `json:"max_window"`       // largest advertised window, scaled when the scale is known
-	TSRegress    int       `json:"tsval_regressions"`
-
-	firstRSTTime time.Time
-}
+// Side is the statistics of one endpoint of a flow.
+type Side = schema.Side
 
 // Flow is one TCP connection: its endpoints, what happened in it, and a
 // bounded list of its packets (the first ones, the notable ones and the

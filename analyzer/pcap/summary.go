@@ -51,41 +51,10 @@ func (f *Flow) Evidence(artifact string) schema.FlowEvidence {
 		PortReused:   f.PortReused,
 		TwinOf:       f.TwinOf,
 		MaxGap:       f.MaxGap,
-		ClientSide:   f.ClientSide.summary(),
-		ServerSide:   f.ServerSide.summary(),
+		ClientSide:   f.ClientSide,
+		ServerSide:   f.ServerSide,
 		Packets:      f.PacketList(),
 		Omitted:      f.Omitted,
 		Total:        f.Total,
 	}}
-}
-
-func (s *Side) summary() schema.Side {
-	return schema.Side{
-		Packets:      s.Packets,
-		Bytes:        s.Bytes,
-		Retrans:      s.Retrans,
-		Spurious:     s.Spurious,
-		FastRetrans:  s.FastRetrans,
-		OutOfOrder:   s.OutOfOrder,
-		DupAcks:      s.DupAcks,
-		ZeroWindows:  s.ZeroWindows,
-		ZeroWinUntil: s.ZeroWinUntil,
-		MaxZeroWin:   s.MaxZeroWin,
-		ZeroWinFrame: s.ZeroWinFrame,
-		KeepAlives:   s.KeepAlives,
-		RSTs:         s.RSTs,
-		AfterRST:     s.AfterRST,
-		FirstRST:     s.FirstRST,
-		FINs:         s.FINs,
-		SYNs:         s.SYNs,
-		RTO:          s.RTO,
-		RTTMin:       s.RTTMin,
-		RTTAvg:       s.RTTAvg,
-		RTTSamples:   s.RTTSamples,
-		OutOfWindow:  s.OutOfWindow,
-		MaxBehind:    s.MaxBehind,
-		MaxAhead:     s.MaxAhead,
-		MaxWindow:    s.MaxWindow,
-		TSRegress:    s.TSRegress,
-	}
 }
