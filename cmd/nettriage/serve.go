@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -30,9 +33,9 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsaf
 var hashed = regexp.MustCompile(`^(engine|ui)\.[0-9a-f]{12}\.wasm$`)
 
 func serveCmd() *cobra.Command {
-	var addr, dir string
+	var addr, dir, certFile, keyFile string
 	cmd := &cobra.Command{
-		Use:   "serve [--addr HOST:PORT]",
+		Use:   "serve [--addr HOST:PORT] [--dir DIR] [--tls-cert FILE --tls-key FILE]",
 		Short: "Serve the web playground (embedded in this binary) for air-gapped use",
 		Long: `Serve runs the web playground from this binary: the page, its two
 WebAssembly modules and the sample gallery, with the same headers as the
@@ -42,7 +45,12 @@ static files and never receives the user's data.
 
 The site is embedded when the binary is built after 'make site'. A binary
 built before that answers with a page that says how to build it; --dir
-serves a site directory from disk instead.`,
+serves a site directory from disk instead.
+
+The modules are sent precompressed (brotli or gzip, whichever the browser
+accepts). Browsers offer brotli only to secure contexts (https, or
+localhost), so a site served to other machines loads fastest over https:
+give --tls-cert and --tls-key (PEM files).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var files fs.FS = site.FS()
@@ -53,12 +61,28 @@ serves a site directory from disk instead.`,
 					return &exitError{2, err.Error()}
 				}
 			}
+			if (certFile == "") != (keyFile == "") {
+				return &exitError{2, "--tls-cert and --tls-key go together"}
+			}
+			scheme := "http"
+			var cert tls.Certificate
+			if certFile != "" {
+				var err error
+				if cert, err = tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+					return &exitError{2, err.Error()}
+				}
+				scheme = "https"
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return &exitError{2, err.Error()}
 			}
 			srv := &http.Server{Handler: siteHandler(files, built), ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(cmd.OutOrStdout(), "nettriage playground on http://%s/\n", ln.Addr())
+			if scheme == "https" {
+				srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+				ln = tls.NewListener(ln, srv.TLSConfig)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "nettriage playground on %s://%s/\n", scheme, ln.Addr())
 			if !built {
 				fmt.Fprintln(cmd.ErrOrStderr(), "nettriage: the site's WebAssembly modules are not embedded; run `make site` and rebuild (or use --dir site)")
 			}
@@ -76,6 +100,8 @@ serves a site directory from disk instead.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
 	cmd.Flags().StringVar(&dir, "dir", "", "serve this site directory instead of the embedded copy")
+	cmd.Flags().StringVar(&certFile, "tls-cert", "", "serve https with this certificate (PEM; with --tls-key)")
+	cmd.Flags().StringVar(&keyFile, "tls-key", "", "the certificate's private key (PEM)")
 	return cmd
 }
 
@@ -156,8 +182,77 @@ func siteHandler(files fs.FS, built bool) http.Handler {
 		if strings.HasSuffix(base, ".wasm") {
 			h.Set("Content-Type", "application/wasm")
 		}
+		if !fi.IsDir() && servePrecompressed(w, r, files, rel, fi) {
+			return
+		}
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// encodings are the precompressed forms `make site` writes, best first.
+var encodings = []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
+
+// servePrecompressed answers with NAME.br or NAME.gz when the request
+// accepts that encoding and the file exists next to NAME (a regular file,
+// not a link), and reports whether it did. Vary tells caches that the
+// answer depends on Accept-Encoding.
+func servePrecompressed(w http.ResponseWriter, r *http.Request, files fs.FS, rel string, orig fs.FileInfo) bool {
+	pre := false
+	for _, e := range encodings {
+		if _, err := fs.Stat(files, rel+e.ext); err == nil {
+			pre = true
+		}
+	}
+	if !pre {
+		return false
+	}
+	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	for _, e := range encodings {
+		if !acceptsEncoding(r.Header.Get("Accept-Encoding"), e.token) {
+			continue
+		}
+		fi, err := fs.Lstat(files, rel+e.ext)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		f, err := files.Open(rel + e.ext)
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		rs, ok := f.(io.ReadSeeker)
+		if !ok {
+			continue
+		}
+		if h.Get("Content-Type") == "" {
+			if t := mime.TypeByExtension(path.Ext(rel)); t != "" {
+				h.Set("Content-Type", t)
+			}
+		}
+		h.Set("Content-Encoding", e.token)
+		http.ServeContent(w, r, rel, orig.ModTime(), rs)
+		return true
+	}
+	return false
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header accepts the
+// coding (listed, or *, without q=0).
+func acceptsEncoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != coding && name != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q="), "0.") == "" {
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 // linked reports whether any component of rel (a name in files) is a

@@ -2,7 +2,16 @@ package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -59,7 +68,7 @@ func startServe(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatalf("no address printed: %v", err)
 	}
-	m := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	m := regexp.MustCompile(`https?://127\.0\.0\.1:\d+`).FindString(line)
 	if m == "" {
 		t.Fatalf("no URL in %q", line)
 	}
@@ -263,5 +272,109 @@ func TestServeEmbeddedHandler(t *testing.T) {
 		if resp, _ := get(t, srv.URL+p); resp.StatusCode != 404 {
 			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
 		}
+	}
+}
+
+// TestServePrecompressed serves the .br and .gz files `make site` writes
+// next to a module to the browsers that accept them, and the module itself
+// to the others, always with Vary: Accept-Encoding.
+func TestServePrecompressed(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"index.html":                  "<!doctype html><title>x</title>",
+		"engine.0123456789ab.wasm":    "RAW",
+		"engine.0123456789ab.wasm.br": "BROTLI",
+		"engine.0123456789ab.wasm.gz": "GZIP",
+		"wasm_exec.js":                "// go",
+		"wasm_exec.js.gz":             "GZ-JS",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := startServe(t, "--dir", dir)
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableCompression: true}}
+	for _, tc := range []struct{ path, accept, body, encoding, ctype string }{
+		{"/engine.0123456789ab.wasm", "gzip, deflate, br, zstd", "BROTLI", "br", "application/wasm"},
+		{"/engine.0123456789ab.wasm", "gzip, deflate", "GZIP", "gzip", "application/wasm"},
+		{"/engine.0123456789ab.wasm", "br;q=0, gzip", "GZIP", "gzip", "application/wasm"},
+		{"/engine.0123456789ab.wasm", "", "RAW", "", "application/wasm"},
+		{"/engine.0123456789ab.wasm", "identity", "RAW", "", "application/wasm"},
+		{"/wasm_exec.js", "br, gzip", "GZ-JS", "gzip", "text/javascript; charset=utf-8"},
+	} {
+		req, _ := http.NewRequest("GET", base+tc.path, nil)
+		if tc.accept != "" {
+			req.Header.Set("Accept-Encoding", tc.accept)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != tc.body || resp.Header.Get("Content-Encoding") != tc.encoding || resp.Header.Get("Content-Type") != tc.ctype {
+			t.Errorf("%s with %q: %q, encoding %q, type %q; want %q, %q, %q", tc.path, tc.accept, body,
+				resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"), tc.body, tc.encoding, tc.ctype)
+		}
+		if resp.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%s: Vary %q", tc.path, resp.Header.Get("Vary"))
+		}
+		if tc.path == "/engine.0123456789ab.wasm" && !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("hashed module cache: %q", resp.Header.Get("Cache-Control"))
+		}
+	}
+	// The page itself has no compressed copy: no Content-Encoding, no Vary.
+	req, _ := http.NewRequest("GET", base+"/", nil)
+	req.Header.Set("Accept-Encoding", "br, gzip")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Vary") != "" {
+		t.Errorf("index: encoding %q, vary %q", resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"))
+	}
+}
+
+// TestServeTLS serves https with a certificate made for the test.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<title>tls</title>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "engine.0123456789ab.wasm"), []byte("\x00asm"), 0o644)
+
+	base := startServe(t, "--dir", dir, "--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("serve printed %q, want an https URL", base)
+	}
+	pool := x509.NewCertPool()
+	cert, _ := x509.ParseCertificate(der)
+	pool.AddCert(cert)
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := c.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<title>tls</title>") || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("https index: %d %q", resp.StatusCode, body)
+	}
+	if _, stderr, code := run(t, nil, "serve", "--tls-cert", certFile); code != 2 || !strings.Contains(stderr, "--tls-key") {
+		t.Errorf("--tls-cert alone: exit %d, %q", code, stderr)
 	}
 }

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // TestRun builds a site from fake modules and the real samples.
@@ -32,6 +36,33 @@ func TestRun(t *testing.T) {
 		name := filepath.Base(m)
 		if !strings.Contains(string(assets), `"`+name+`"`) || !strings.Contains(string(headers), "/"+name+"\n  Cache-Control: public, max-age=31536000, immutable") {
 			t.Errorf("%s not named in assets.js or _headers", name)
+		}
+	}
+
+	// Each module has a brotli and a gzip copy that decompress to it.
+	for _, m := range append(mods, filepath.Join(site, "wasm_exec.js")) {
+		want, _ := os.ReadFile(m)
+		br, err := os.Open(m + ".br")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(brotli.NewReader(br))
+		br.Close()
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s.br: %q, %v", m, got, err)
+		}
+		gz, err := os.Open(m + ".gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = io.ReadAll(zr)
+		gz.Close()
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s.gz: %q, %v", m, got, err)
 		}
 	}
 
