@@ -21,27 +21,35 @@ import (
 // written in time order, so memory stays small however large the file.
 func Synthetic(w io.Writer, packets int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	pw := pcapgo.NewWriterNanos(w)
-	if err := pw.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
 	payload := make([]byte, 1400)
 	for i := range payload {
 		payload[i] = byte('a' + i%26)
 	}
-	written := 0
-	start := Epoch
 	conv := 0
-	for written < packets {
-		batch := New()
+	return writeBatches(w, packets, func(batch *Capture, start time.Time) {
 		for j := 0; j < 500; j++ {
 			syntheticConversation(batch, rng, conv, start.Add(time.Duration(j)*200*time.Microsecond), payload)
 			conv++
 		}
+	})
+}
+
+// writeBatches writes a pcap of at least packets packets, built batch by
+// batch: each batch is written in time order and the next one starts
+// after it ends, so the file stays in time order and memory stays small
+// however large the file.
+func writeBatches(w io.Writer, packets int, fill func(batch *Capture, start time.Time)) error {
+	pw := pcapgo.NewWriterNanos(w)
+	if err := pw.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+		return err
+	}
+	written := 0
+	start := Epoch
+	for written < packets {
+		batch := New()
+		fill(batch, start)
 		segs := batch.segs
 		sort.SliceStable(segs, func(a, b int) bool { return segs[a].At.Before(segs[b].At) })
-		// The next batch starts after this one ends, so the file stays in
-		// time order.
 		start = segs[len(segs)-1].At.Add(time.Millisecond)
 		for _, s := range segs {
 			data := batch.serialize(s)

@@ -4,13 +4,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/netip"
-	"sort"
 	"strconv"
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // SyntheticDNS writes a DNS-heavy benchmark capture of at least packets
@@ -20,17 +17,11 @@ import (
 // SERVFAIL answers. The same seed writes the same bytes.
 func SyntheticDNS(w io.Writer, packets int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
-	pw := pcapgo.NewWriterNanos(w)
-	if err := pw.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
 	servers := []netip.AddrPort{AddrPort("10.96.0.10:53"), AddrPort("10.96.0.11:53")}
 	search := []string{".default.svc.cluster.local", ".svc.cluster.local", ".cluster.local"}
-	written, lookup := 0, 0
-	start := Epoch
-	for written < packets {
-		batch := New()
-		for j := 0; j < 200 && written < packets; j++ {
+	lookup := 0
+	return writeBatches(w, packets, func(batch *Capture, start time.Time) {
+		for j := 0; j < 200; j++ {
 			at := start.Add(time.Duration(j) * 500 * time.Microsecond)
 			cli := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 244, byte(lookup % 4000 / 250), byte(lookup%250 + 1)}), uint16(30000+lookup%30000))
 			srv := servers[lookup%len(servers)]
@@ -59,17 +50,5 @@ func SyntheticDNS(w io.Writer, packets int, seed uint64) error {
 			step(name, layers.DNSResponseCodeNoErr, 1)
 			lookup++
 		}
-		segs := batch.segs
-		sort.SliceStable(segs, func(a, b int) bool { return segs[a].At.Before(segs[b].At) })
-		start = segs[len(segs)-1].At.Add(time.Millisecond)
-		for _, s := range segs {
-			data := batch.serialize(s)
-			ci := gopacket.CaptureInfo{Timestamp: s.At, CaptureLength: len(data), Length: len(data)}
-			if err := pw.WritePacket(ci, data); err != nil {
-				return err
-			}
-			written++
-		}
-	}
-	return nil
+	})
 }
