@@ -39,7 +39,7 @@ type warnSummary struct {
 
 // maxWarnedArtifacts bounds the artifacts whose warnings a report lists;
 // the full list stays in the JSON report.
-const maxWarnedArtifacts = 12
+const maxWarnedArtifacts = 8
 
 func makeOutline(r *engine.Report) outline {
 	var o outline

@@ -261,7 +261,7 @@ func textArtifacts(b *strings.Builder, r *engine.Report, o outline, p palette, v
 				fmt.Fprintf(b, "    … %d more artifacts with warnings (see --format json)\n", len(o.warned)-i)
 				break
 			}
-			fmt.Fprintf(b, "    %s: %d\n", Escape(ws.a.Name), ws.total)
+			fmt.Fprintf(b, "    %s (%s): %d\n", Escape(ws.a.Name), Escape(ws.a.Kind), ws.total)
 			for _, w := range ws.first {
 				fmt.Fprintf(b, "      %s%s%s\n", p.dim, Escape(shorten(w, 160)), p.reset)
 			}
