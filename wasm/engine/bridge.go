@@ -37,19 +37,26 @@ const progressEvery = 100 * time.Millisecond
 //	{type: "rules"}
 //	{type: "rule", file, yaml}      compile a playground edit, re-evaluate
 //	{type: "reset-rules"}
-//	{type: "export", format: "markdown"|"json"|"html", redact, key?}
+//	{type: "export", format: "markdown"|"json"|"html", redact, key?, preview?}
 //	                                key: a redaction key file's text; without
 //	                                it the case's own secret is used
 //	{type: "artifact", name, line, end}
 //
 // Answers (engine → page): ready, progress {artifact, done, total},
 // report {json, ms, sys}, cancelled, rules {json}, rule-ok {file},
-// rule-error {file, line, message}, export {format, name, text},
-// artifact {json}, error {message}.
+// rule-error {file, line, message}, export {format, name, text, legend,
+// preview} (legend: the redaction's [{kind, original, pseudonym}], for the
+// page, never in text; preview echoed),
+// artifact {json}, error {message}, rules-ready {rules} (the rule set's
+// version, once the rules are compiled: "ready" is posted before, so the
+// page is usable while they compile; requests wait for them).
 type bridge struct {
 	s     *session.Session
 	post  func(map[string]any)
 	chunk int64
+	// load makes the session (compiling the rules) before the first
+	// request is handled, when s is nil.
+	load func() (*session.Session, error)
 
 	mu     sync.Mutex
 	queue  []request
@@ -93,7 +100,24 @@ func (b *bridge) receive(msg js.Value) {
 	}
 }
 
+// newLazyBridge answers requests once load has made the session; it starts
+// loading at once, and requests received meanwhile wait in the queue.
+func newLazyBridge(load func() (*session.Session, error), post func(map[string]any)) *bridge {
+	b := &bridge{load: load, post: post, chunk: chunkSize, wake: make(chan struct{}, 1)}
+	go b.loop()
+	return b
+}
+
 func (b *bridge) loop() {
+	if b.s == nil && b.load != nil {
+		s, err := b.load()
+		if err != nil {
+			b.post(map[string]any{"type": "fatal", "message": err.Error()})
+			return
+		}
+		b.s = s
+		b.post(map[string]any{"type": "rules-ready", "rules": s.RuleSet().Version()})
+	}
 	for range b.wake {
 		for {
 			b.mu.Lock()
@@ -166,12 +190,15 @@ func (b *bridge) handle(msg js.Value, ctx context.Context) {
 			}
 		}
 		redacted := msg.Get("redact").Truthy() || key != nil
-		text, name, err := b.s.Export(msg.Get("format").String(), redacted, key)
+		text, name, legend, err := b.s.ExportLegend(msg.Get("format").String(), redacted, key)
 		if err != nil {
 			reply("error", "message", err.Error())
 			return
 		}
-		reply("export", "format", msg.Get("format").String(), "name", name, "text", text)
+		// The legend (pseudonym = original) is for the page only: it is
+		// never part of the text that is downloaded.
+		reply("export", "format", msg.Get("format").String(), "name", name, "text", text, "legend", session.JSON(legend),
+			"preview", msg.Get("preview").Truthy())
 	case "artifact":
 		v, err := b.s.Artifact(msg.Get("name").String(), msg.Get("line").Int(), msg.Get("end").Int())
 		if err != nil {
@@ -218,8 +245,13 @@ func (b *bridge) analyze(msg js.Value, ctx context.Context, reply func(string, .
 			continue
 		}
 		blob := in.Get("blob")
-		inputs = append(inputs, triage.Input{Name: name, Size: int64(blob.Get("size").Float()),
-			Open: func() (io.ReadCloser, error) { return newBlobReader(blob, b.chunk, nil), nil }})
+		size := int64(blob.Get("size").Float())
+		inputs = append(inputs, triage.Input{Name: name, Size: size,
+			Open: func() (io.ReadCloser, error) {
+				// Reading a tarball shows progress too (captures also
+				// report their parsing).
+				return &progressReader{r: newBlobReader(blob, b.chunk, nil), name: name, total: size, report: opt.Progress}, nil
+			}})
 	}
 	rep := b.s.Analyze(ctx, inputs, opt)
 	if ctx.Err() != nil {
@@ -233,6 +265,26 @@ func (b *bridge) analyze(msg js.Value, ctx context.Context, reply func(string, .
 	runtime.ReadMemStats(&mem)
 	reply("report", "json", session.ReportJSON(rep), "ms", float64(time.Since(start).Microseconds())/1000, "sys", float64(mem.Sys))
 }
+
+// progressReader reports how much of an input has been read.
+type progressReader struct {
+	r      io.ReadCloser
+	name   string
+	done   int64
+	total  int64
+	report func(string, int64, int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if p.report != nil && n > 0 {
+		p.report(p.name, p.done, p.total)
+	}
+	return n, err
+}
+
+func (p *progressReader) Close() error { return p.r.Close() }
 
 // progress returns a progress callback that posts at most one message per
 // progressEvery for request id, and none once ctx is cancelled.

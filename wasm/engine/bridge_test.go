@@ -212,6 +212,9 @@ func TestAnalyzeFilesAndPaste(t *testing.T) {
 	if text := ex["text"].(string); !strings.Contains(text, `data-rule="vip-nodeport-local-race"`) || strings.Contains(text, "10.20.0.6") {
 		t.Error("redacted HTML export lacks the finding or leaks an address")
 	}
+	if legend := ex["legend"].(string); !strings.Contains(legend, `"original":"10.20.0.6"`) || strings.Contains(ex["text"].(string), legend) {
+		t.Errorf("the export's legend does not name 10.20.0.6, or is in the text: %s", legend)
+	}
 
 	h.send(map[string]any{"type": "rules", "id": 5})
 	var rules []session.RuleInfo
@@ -269,3 +272,27 @@ func TestNewerAnalysisCancelsCaptureRead(t *testing.T) {
 }
 
 func must(m map[string]any, _ int) map[string]any { return m }
+
+// TestLazyBridge: a request sent while the rules compile is answered once
+// they are, after rules-ready.
+func TestLazyBridge(t *testing.T) {
+	out := make(chan map[string]any, 100)
+	b := newLazyBridge(func() (*session.Session, error) { return session.New("test") }, func(m map[string]any) { out <- m })
+	b.receive(js.ValueOf(map[string]any{"type": "rules", "id": 1}))
+	var types []string
+	timeout := time.After(60 * time.Second)
+	for len(types) < 2 {
+		select {
+		case m := <-out:
+			types = append(types, m["type"].(string))
+			if m["type"] == "rules-ready" && m["rules"].(string) == "" {
+				t.Error("rules-ready without the rule set's version")
+			}
+		case <-timeout:
+			t.Fatalf("got %v within 60 s", types)
+		}
+	}
+	if types[0] != "rules-ready" || types[1] != "rules" {
+		t.Errorf("messages %v, want rules-ready then rules", types)
+	}
+}

@@ -21,16 +21,13 @@ var version = "dev"
 
 func main() {
 	post := func(m map[string]any) { js.Global().Call("postMessage", m) }
-	s, err := session.New(version)
-	if err != nil {
-		post(map[string]any{"type": "fatal", "message": err.Error()})
-		return
-	}
-	b := newBridge(s, post)
+	// Listen and say ready first, then compile the rules: the page is
+	// usable while they compile, and its first request waits for them.
+	b := newLazyBridge(func() (*session.Session, error) { return session.New(version) }, post)
 	js.Global().Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		b.receive(args[0].Get("data"))
 		return nil
 	}))
-	post(map[string]any{"type": "ready", "version": version, "rules": s.RuleSet().Version()})
+	post(map[string]any{"type": "ready", "version": version})
 	select {} // serve messages until the worker is terminated
 }

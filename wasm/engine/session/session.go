@@ -213,15 +213,26 @@ func (s *Session) Rules() []RuleInfo {
 // share its secret, so their pseudonyms agree; key, when set (a user's key
 // file, see redact.ParseKey), is used instead.
 func (s *Session) Export(format string, redacted bool, key []byte) (string, string, error) {
+	text, name, _, err := s.ExportLegend(format, redacted, key)
+	return text, name, err
+}
+
+// ExportLegend is Export that also returns the redaction's table: every
+// pseudonym in the text with what it stands for, for the page's legend.
+// The table is never part of the text (nil when not redacted).
+func (s *Session) ExportLegend(format string, redacted bool, key []byte) (string, string, []redact.Mapping, error) {
 	if s.report == nil {
-		return "", "", fmt.Errorf("nothing analysed yet")
+		return "", "", nil, fmt.Errorf("nothing analysed yet")
 	}
 	rep := s.report
+	var legend []redact.Mapping
 	if redacted {
 		if key == nil {
 			key = s.key
 		}
-		rep = redact.New(key).Report(rep)
+		r := redact.New(key)
+		rep = r.Report(rep)
+		legend = r.Table()
 	}
 	var b bytes.Buffer
 	var err error
@@ -234,13 +245,13 @@ func (s *Session) Export(format string, redacted bool, key []byte) (string, stri
 	case "html":
 		err = report.HTML(&b, rep)
 	default:
-		return "", "", fmt.Errorf("unknown export format %q", format)
+		return "", "", nil, fmt.Errorf("unknown export format %q", format)
 	}
 	name := "nettriage-report-" + time.Now().UTC().Format("20060102-150405")
 	if redacted {
 		name += "-redacted"
 	}
-	return b.String(), name + "." + ext, err
+	return b.String(), name + "." + ext, legend, err
 }
 
 // ArtifactView is a window of an artifact's text around an evidence line,

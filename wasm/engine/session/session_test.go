@@ -137,6 +137,30 @@ func TestExportAndArtifactView(t *testing.T) {
 	if _, _, err := s.Export("pdf", false, nil); err == nil {
 		t.Error("unknown format accepted")
 	}
+	// The legend names each pseudonym in the text and what it stands for;
+	// the originals stay out of the text.
+	text, _, legend, err := s.ExportLegend("markdown", true, nil)
+	if err != nil || len(legend) == 0 {
+		t.Fatalf("legend: %v, %v", legend, err)
+	}
+	found := false
+	for _, m := range legend {
+		if m.Original == "10.20.0.6" {
+			found = true
+			if !strings.Contains(text, m.Pseudonym) {
+				t.Errorf("pseudonym %s of 10.20.0.6 is not in the export", m.Pseudonym)
+			}
+		}
+		if strings.Contains(text, m.Original) && m.Original != m.Pseudonym && len(m.Original) > 4 {
+			t.Errorf("legend original %q (%s) is in the redacted export", m.Original, m.Kind)
+		}
+	}
+	if !found {
+		t.Errorf("10.20.0.6 is not in the legend: %v", legend)
+	}
+	if _, _, legend, _ := s.ExportLegend("json", false, nil); legend != nil {
+		t.Errorf("an unredacted export has a legend: %v", legend)
+	}
 	// One case, one secret: every redacted export of it uses the same
 	// pseudonyms; a user's key gives others.
 	a, _, _ := s.Export("json", true, nil)
