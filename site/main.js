@@ -11,6 +11,15 @@ function fail(what, err) {
   status.setAttribute('role', 'alert');
 }
 
+// The sticky case bar's height, for the inspector and scrolling to sit
+// under it (CSS reads --bar).
+const bar = document.getElementById('casebar');
+if (bar && self.ResizeObserver) {
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--bar', `${bar.offsetHeight + 8}px`);
+  }).observe(bar);
+}
+
 if (!self.nettriageAssets || !self.Go) {
   fail('The WebAssembly modules are missing', 'no assets.js or wasm_exec.js');
 } else {

@@ -6,9 +6,14 @@
 // postMessage and renders the report it gets back. site/main.js starts the
 // worker first, so both modules load in parallel.
 //
+// The page is a triage workspace: a sticky case bar (the case's inputs as
+// chips, a summary, filters), tabs (findings, timeline, counters,
+// artifacts, captures, rules) and a persistent inspector that shows the
+// evidence (a file with its lines, a packet ladder, a counter).
+//
 // Rendering builds HTML strings in which every value is escaped (see esc
-// and attr) and sets them with one innerHTML per section: one call into
-// JavaScript per section instead of one per node keeps big reports fast.
+// and attr) and sets them with one innerHTML per section; big sections are
+// rendered in slices, each in its own task, so the page never stalls.
 package main
 
 import (
@@ -33,22 +38,40 @@ type app struct {
 	// requests are stale and dropped.
 	accept int
 
+	inputs []caseInput // the case: every input added, in order
+	pastes int
+
 	report   *Report
 	findings []Finding // sorted
 	copies   []string  // texts of the copy buttons, by index
 	samples  []Sample
-	sample   string  // id of the loaded sample, for the shared link
-	view     viewing // what the evidence viewer shows
+	sample   string  // id of the loaded example, for the shared link
+	view     viewing // what the inspector shows
+	selected int     // index of the selected finding, -1 for none
+	expanded map[int]bool
+	render   int // generation of the rendering, so a newer report stops an older one
+
+	tl timelineView
 
 	rules     []RuleInfo
 	ruleFile  string // file open in the playground
 	ruleWant  string // rule id a shared link asks for, until the rule list arrives
 	ruleTimer *time.Timer
 	newRules  int
+
+	exportText, exportName, exportFormat string
+}
+
+// caseInput is one input of the case: a File (or Blob) or a pasted text.
+type caseInput struct {
+	name string
+	size int64
+	blob js.Value
+	text string
 }
 
 func main() {
-	a := &app{doc: dom.GetWindow().Document(), engine: js.Global().Get("nettriageEngine")}
+	a := &app{doc: dom.GetWindow().Document(), engine: js.Global().Get("nettriageEngine"), selected: -1, expanded: map[int]bool{}}
 	if !a.engine.Truthy() {
 		a.status("The engine worker did not start (main.js did not run).", "error")
 		return
@@ -66,13 +89,16 @@ func main() {
 
 	a.wireInputs()
 	a.wireResults()
+	a.wireTabs()
+	a.wireKeys()
 	a.wirePlayground()
+	a.wireExport()
 	a.doc.DocumentElement().SetAttribute("data-ui", "ready")
 	go a.loadSamples()
 
 	// Files chosen before this module ran would otherwise be missed.
 	if files := a.el("files").Underlying().Get("files"); files.Length() > 0 {
-		a.analyzeFiles(files, "files")
+		a.addFiles(files, "")
 	}
 	select {}
 }
@@ -86,6 +112,8 @@ func (a *app) el(id string) dom.HTMLElement {
 	}
 	return e.(dom.HTMLElement)
 }
+
+func (a *app) value(id string) string { return a.el(id).Underlying().Get("value").String() }
 
 // send posts a request to the engine, or queues it until the engine is
 // ready (a worker drops messages that arrive before it listens).
@@ -109,13 +137,19 @@ func (a *app) onEngine(m js.Value) {
 	case "ready":
 		a.ready = true
 		a.doc.DocumentElement().SetAttribute("data-engine", "ready")
-		a.status("Ready. Drop files, paste a session or open a sample.", "")
-		a.el("engine-version").SetTextContent(m.Get("rules").String())
+		if a.report == nil && len(a.queue) == 0 {
+			a.status("Ready. Drop files or folders anywhere, paste a session or try an example.", "")
+		}
+		if r := m.Get("rules"); r.Type() == js.TypeString {
+			a.el("engine-version").SetTextContent(r.String())
+		}
 		for _, q := range a.queue {
 			a.engine.Call("postMessage", q)
 		}
 		a.queue = nil
 		a.send("rules", map[string]any{})
+	case "rules-ready":
+		a.el("engine-version").SetTextContent(m.Get("rules").String())
 	case "fatal":
 		a.ready = false
 		a.status("The engine failed: "+m.Get("message").String(), "error")
@@ -142,6 +176,7 @@ func (a *app) onEngine(m js.Value) {
 		if err := json.Unmarshal([]byte(m.Get("json").String()), &rules); err == nil {
 			a.rules = rules
 			a.renderRuleList()
+			a.renderRules()
 		}
 		if m.Get("type").String() == "rule-ok" {
 			a.ruleStatus(0, "", m.Get("file").String())
@@ -149,7 +184,7 @@ func (a *app) onEngine(m js.Value) {
 	case "rule-error":
 		a.ruleStatus(m.Get("line").Int(), m.Get("message").String(), m.Get("file").String())
 	case "export":
-		a.download(m.Get("name").String(), m.Get("text").String(), m.Get("format").String())
+		a.showExport(m)
 	case "artifact":
 		var v ArtifactView
 		if err := json.Unmarshal([]byte(m.Get("json").String()), &v); err == nil {
@@ -180,94 +215,344 @@ func (a *app) progress(name string, done, total float64) {
 	p := a.el("progress")
 	p.RemoveAttribute("hidden")
 	bar := a.el("progress-bar")
-	text := fmt.Sprintf("Reading %s: %.0f MB", name, done/1e6)
+	text := fmt.Sprintf("Reading %s: %s", name, size(int64(done)))
 	if total > 0 {
 		pct := min(100, done*100/total)
 		bar.Underlying().Set("value", pct)
-		text = fmt.Sprintf("Reading %s: %.0f of %.0f MB (%.0f%%)", name, done/1e6, total/1e6, pct)
+		text = fmt.Sprintf("Reading %s: %s of %s (%.0f%%)", name, size(int64(done)), size(int64(total)), pct)
 	} else {
 		bar.RemoveAttribute("value")
 	}
 	a.el("progress-text").SetTextContent(text)
 }
 
-// ---- inputs
+// ---- the case: inputs added by drops, the file inputs and pastes
 
 func (a *app) wireInputs() {
-	files := a.el("files")
-	files.AddEventListener("change", false, func(dom.Event) {
-		a.analyzeFiles(files.Underlying().Get("files"), "files")
-		// Choosing the same file again must start a new analysis too; the
-		// File objects already sent stay readable.
-		files.Underlying().Set("value", "")
-	})
-	drop := a.el("drop")
-	for _, typ := range []string{"dragenter", "dragover"} {
-		drop.AddEventListener(typ, false, func(ev dom.Event) {
-			ev.PreventDefault()
-			drop.Class().Add("over")
+	for _, id := range []string{"files", "folder"} {
+		in := a.el(id)
+		in.AddEventListener("change", false, func(dom.Event) {
+			a.addFiles(in.Underlying().Get("files"), "")
+			// Choosing the same file again must add it again; the File
+			// objects already sent stay readable.
+			in.Underlying().Set("value", "")
 		})
 	}
-	drop.AddEventListener("dragleave", false, func(dom.Event) { drop.Class().Remove("over") })
-	drop.AddEventListener("drop", false, func(ev dom.Event) {
-		ev.PreventDefault()
-		drop.Class().Remove("over")
-		a.analyzeFiles(ev.Underlying().Get("dataTransfer").Get("files"), "dropped files")
+	// The whole window takes drops: a drop anywhere adds to the case and
+	// never navigates away from it.
+	win := js.Global().Get("window")
+	zone := a.el("dropzone")
+	depth := 0
+	hasFiles := func(ev js.Value) bool {
+		types := ev.Get("dataTransfer").Get("types")
+		for i := 0; types.Truthy() && i < types.Length(); i++ {
+			if types.Index(i).String() == "Files" {
+				return true
+			}
+		}
+		return false
+	}
+	listen := func(typ string, f func(ev js.Value)) {
+		win.Call("addEventListener", typ, js.FuncOf(func(_ js.Value, args []js.Value) any {
+			f(args[0])
+			return nil
+		}))
+	}
+	listen("dragenter", func(ev js.Value) {
+		ev.Call("preventDefault")
+		if hasFiles(ev) {
+			depth++
+			zone.RemoveAttribute("hidden")
+		}
 	})
-	a.el("paste-go").AddEventListener("click", false, func(dom.Event) { a.analyzePaste() })
+	listen("dragover", func(ev js.Value) {
+		ev.Call("preventDefault")
+		if dt := ev.Get("dataTransfer"); dt.Truthy() {
+			dt.Set("dropEffect", "copy")
+		}
+	})
+	listen("dragleave", func(ev js.Value) {
+		if depth--; depth <= 0 {
+			depth = 0
+			zone.SetAttribute("hidden", "")
+		}
+	})
+	listen("drop", func(ev js.Value) {
+		ev.Call("preventDefault")
+		depth = 0
+		zone.SetAttribute("hidden", "")
+		a.drop(ev.Get("dataTransfer"))
+	})
+
+	a.el("paste-go").AddEventListener("click", false, func(dom.Event) { a.addPaste() })
 	a.el("paste").AddEventListener("keydown", false, func(ev dom.Event) {
 		k := ev.(*dom.KeyboardEvent)
 		if k.Key() == "Enter" && (k.CtrlKey() || k.MetaKey()) {
 			ev.PreventDefault()
-			a.analyzePaste()
+			a.addPaste()
 		}
 	})
 	a.el("samples").AddEventListener("click", false, func(ev dom.Event) {
 		if b := ev.Target().Closest("[data-sample]"); b != nil {
+			a.el("examples").RemoveAttribute("open")
 			go a.loadSample(b.GetAttribute("data-sample"))
 		}
 	})
+	a.el("chips").AddEventListener("click", false, func(ev dom.Event) {
+		if b := ev.Target().Closest("button[data-remove]"); b != nil {
+			i, _ := strconv.Atoi(b.GetAttribute("data-remove"))
+			a.removeInput(i)
+		}
+	})
+	a.el("case-clear").AddEventListener("click", false, func(dom.Event) { a.clearCase() })
 }
 
-func (a *app) analyzeFiles(list js.Value, what string) {
-	var inputs []any
-	for i := 0; i < list.Length(); i++ {
-		f := list.Index(i)
-		inputs = append(inputs, map[string]any{"name": f.Get("name").String(), "blob": f})
+// drop adds what was dropped: files, and folders read recursively through
+// the entries API (a folder's files keep their paths, so a sosreport
+// folder is recognised as one). Entries must be taken during the event.
+func (a *app) drop(dt js.Value) {
+	if !dt.Truthy() {
+		return
 	}
-	if len(inputs) == 0 {
+	items := dt.Get("items")
+	var entries []js.Value
+	var files []js.Value
+	for i := 0; items.Truthy() && i < items.Length(); i++ {
+		it := items.Index(i)
+		if it.Get("kind").String() != "file" {
+			continue
+		}
+		if get := it.Get("webkitGetAsEntry"); get.Type() == js.TypeFunction {
+			if e := it.Call("webkitGetAsEntry"); e.Truthy() {
+				if e.Get("isDirectory").Bool() {
+					entries = append(entries, e)
+					continue
+				}
+			}
+		}
+		if f := it.Call("getAsFile"); f.Truthy() {
+			files = append(files, f)
+		}
+	}
+	if len(entries) == 0 {
+		if len(files) == 0 {
+			files = nil
+			list := dt.Get("files")
+			for i := 0; list.Truthy() && i < list.Length(); i++ {
+				files = append(files, list.Index(i))
+			}
+		}
+		a.addList(files, nil)
+		return
+	}
+	go func() {
+		var names []string
+		for _, e := range entries {
+			a.status("Reading folder "+e.Get("name").String()+"…", "busy")
+			fs, ns, err := walkEntry(e)
+			if err != nil {
+				a.status("Could not read the folder "+e.Get("name").String()+": "+err.Error(), "error")
+				return
+			}
+			files = append(files, fs...)
+			names = append(names, ns...)
+		}
+		// Plain files dropped alongside keep their own names.
+		all := make([]string, len(files))
+		copy(all[len(files)-len(names):], names)
+		a.addList(files, all)
+	}()
+}
+
+// walkEntry lists the files under a dropped directory entry with their
+// paths (the folder's own name first).
+func walkEntry(e js.Value) ([]js.Value, []string, error) {
+	if e.Get("isFile").Bool() {
+		f, err := await(promise(func(ok, fail js.Value) { e.Call("file", ok, fail) }))
+		if err != nil {
+			return nil, nil, err
+		}
+		return []js.Value{f}, []string{strings.TrimPrefix(e.Get("fullPath").String(), "/")}, nil
+	}
+	reader := e.Call("createReader")
+	var files []js.Value
+	var names []string
+	for {
+		// readEntries returns the entries in batches until an empty one.
+		batch, err := await(promise(func(ok, fail js.Value) { reader.Call("readEntries", ok, fail) }))
+		if err != nil {
+			return nil, nil, err
+		}
+		if batch.Length() == 0 {
+			break
+		}
+		for i := 0; i < batch.Length(); i++ {
+			fs, ns, err := walkEntry(batch.Index(i))
+			if err != nil {
+				return nil, nil, err
+			}
+			files, names = append(files, fs...), append(names, ns...)
+		}
+	}
+	return files, names, nil
+}
+
+// promise wraps a callback-style call in a Promise.
+func promise(call func(ok, fail js.Value)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		call(args[0], args[1])
+		executor.Release()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+// addFiles adds a FileList (from a file input: a folder input's files
+// carry webkitRelativePath).
+func (a *app) addFiles(list js.Value, _ string) {
+	var files []js.Value
+	for i := 0; i < list.Length(); i++ {
+		files = append(files, list.Index(i))
+	}
+	a.addList(files, nil)
+}
+
+// addList adds files to the case, named by names[i] when set, else by
+// their relative path in a chosen folder, else by their name. A file
+// already in the case (same name and size) is not added twice.
+func (a *app) addList(files []js.Value, names []string) {
+	added := 0
+	for i, f := range files {
+		name := ""
+		if i < len(names) {
+			name = names[i]
+		}
+		if name == "" {
+			if rel := f.Get("webkitRelativePath"); rel.Type() == js.TypeString && rel.String() != "" {
+				name = rel.String()
+			} else {
+				name = f.Get("name").String()
+			}
+		}
+		sz := int64(f.Get("size").Float())
+		dup := false
+		for _, in := range a.inputs {
+			if in.name == name && in.size == sz && in.text == "" {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		a.inputs = append(a.inputs, caseInput{name: name, size: sz, blob: f})
+		added++
+	}
+	if added == 0 {
+		if len(files) > 0 {
+			a.status("Those files are already in the case.", "")
+		}
 		return
 	}
 	a.sample = ""
-	a.analyze(inputs, fmt.Sprintf("%d %s", len(inputs), what))
+	a.analyzeCase(fmt.Sprintf("%s added", plural(added, "file")))
 }
 
-func (a *app) analyzePaste() {
-	text := a.el("paste").Underlying().Get("value").String()
+func (a *app) addPaste() {
+	text := a.value("paste")
 	if strings.TrimSpace(text) == "" {
 		a.status("The paste box is empty.", "error")
 		return
 	}
+	a.pastes++
+	name := "paste.txt"
+	if a.pastes > 1 {
+		name = "paste-" + strconv.Itoa(a.pastes) + ".txt"
+	}
+	a.inputs = append(a.inputs, caseInput{name: name, size: int64(len(text)), text: text})
+	a.el("paste").Underlying().Set("value", "")
 	a.sample = ""
-	a.analyze([]any{map[string]any{"name": "paste.txt", "text": text}}, "the pasted session")
+	a.analyzeCase("the pasted session")
 }
 
-// analyze starts a new analysis; what is shown until the report arrives.
-func (a *app) analyze(inputs []any, what string) {
+func (a *app) removeInput(i int) {
+	if i < 0 || i >= len(a.inputs) {
+		return
+	}
+	name := a.inputs[i].name
+	a.inputs = append(a.inputs[:i], a.inputs[i+1:]...)
+	a.sample = ""
+	if len(a.inputs) == 0 {
+		a.clearCase()
+		a.status("Removed "+name+"; the case is empty.", "")
+		return
+	}
+	a.analyzeCase(name + " removed")
+	a.focusLater("chips", "button[data-remove]")
+}
+
+// clearCase starts a new, empty case.
+func (a *app) clearCase() {
+	a.inputs, a.pastes, a.sample = nil, 0, ""
+	a.accept = a.nextID + 1 // drops any analysis still running
+	a.report, a.findings = nil, nil
+	a.render++
+	a.renderChips()
+	a.el("findings").SetInnerHTML(`<p class="empty">Nothing analysed yet. Add files or a paste, or try an example.</p>`)
+	for _, id := range []string{"findings-count", "timeline-count", "counters-count", "artifacts-count", "captures-count", "summary"} {
+		a.el(id).SetTextContent("")
+	}
+	for _, id := range []string{"timeline", "counters", "artifacts"} {
+		a.el(id).SetInnerHTML(`<p class="empty">Analyse something first.</p>`)
+	}
+	a.el("captures").SetInnerHTML(`<p class="empty">No capture analysed.</p>`)
+	a.el("missing-section").SetAttribute("hidden", "")
+	for _, id := range []string{"export-md", "export-json", "export-html", "case-clear"} {
+		a.el(id).SetAttribute("disabled", "")
+	}
+	a.el("progress").SetAttribute("hidden", "")
+	a.clearViewer()
+	a.updateHash()
+	a.renderRules()
+	a.doc.DocumentElement().RemoveAttribute("data-state")
+}
+
+func (a *app) renderChips() {
+	var b strings.Builder
+	if len(a.inputs) == 0 {
+		b.WriteString(`<li class="empty">No input yet: drop files or folders anywhere on the page, choose them, or paste a terminal session.</li>`)
+	}
+	for i, in := range a.inputs {
+		b.WriteString(`<li class="chip"` + attr("data-input", in.name) + `><span class="chip-name"` + attr("title", in.name) + `>` + esc(in.name) +
+			`</span> <small>` + esc(size(in.size)) + `</small><button type="button" class="chip-x"` + attr("data-remove", strconv.Itoa(i)) +
+			attr("aria-label", "Remove "+in.name+" from the case") + `>×</button></li>`)
+	}
+	a.el("chips").SetInnerHTML(b.String())
+}
+
+// analyzeCase analyses every input of the case; what is shown until the
+// report arrives.
+func (a *app) analyzeCase(what string) {
+	var inputs []any
+	for _, in := range a.inputs {
+		if in.text != "" || !in.blob.Truthy() {
+			inputs = append(inputs, map[string]any{"name": in.name, "text": in.text})
+		} else {
+			inputs = append(inputs, map[string]any{"name": in.name, "blob": in.blob})
+		}
+	}
+	a.renderChips()
+	a.el("case-clear").RemoveAttribute("disabled")
 	req := map[string]any{"inputs": inputs}
-	if tz := strings.TrimSpace(a.el("opt-tz").Underlying().Get("value").String()); tz != "" {
+	if tz := strings.TrimSpace(a.value("opt-tz")); tz != "" {
 		req["tz"] = tz
 	}
-	if y, err := strconv.Atoi(strings.TrimSpace(a.el("opt-year").Underlying().Get("value").String())); err == nil && y > 0 {
+	if y, err := strconv.Atoi(strings.TrimSpace(a.value("opt-year"))); err == nil && y > 0 {
 		req["year"] = y
 	}
 	a.accept = a.send("analyze", req)
 	a.updateHash()
-	a.report, a.findings = nil, nil
-	a.el("findings").SetInnerHTML(`<p class="empty">Analysing ` + esc(what) + `…</p>`)
-	a.el("findings-count").SetTextContent("")
-	a.clearViewer()
-	a.status("Analysing "+what+"…", "busy")
+	a.status(fmt.Sprintf("Analysing %s (%s in the case)…", what, plural(len(a.inputs), "input")), "busy")
 	a.doc.DocumentElement().SetAttribute("data-state", "busy")
 }
 
@@ -283,7 +568,7 @@ func (a *app) loadSamples() {
 		err = fmt.Errorf("HTTP %d", resp.Get("status").Int())
 	}
 	if err != nil {
-		a.el("samples").SetInnerHTML(`<p class="empty">No samples (` + esc(err.Error()) + `); run <code>make site</code>.</p>`)
+		a.el("samples").SetInnerHTML(`<p class="empty">No examples (` + esc(err.Error()) + `); run <code>make site</code>.</p>`)
 		return
 	}
 	a.renderSamples()
@@ -296,8 +581,8 @@ func (a *app) loadSamples() {
 	}
 }
 
-// loadSample fetches a sample's files from the site (same origin) and
-// analyses them like dropped files. It blocks, so it runs in a goroutine.
+// loadSample fetches an example's files from the site (same origin) and
+// analyses them as a new case. It blocks, so it runs in a goroutine.
 func (a *app) loadSample(id string) {
 	var s *Sample
 	for i := range a.samples {
@@ -306,11 +591,12 @@ func (a *app) loadSample(id string) {
 		}
 	}
 	if s == nil {
-		a.status("No sample "+id+".", "error")
+		a.status("There is no example named "+id+"; the Try an example menu lists them.", "error")
+		a.doc.DocumentElement().SetAttribute("data-state", "error")
 		return
 	}
-	a.status("Loading sample "+id+"…", "busy")
-	var inputs []any
+	a.status("Loading example "+id+"…", "busy")
+	var inputs []caseInput
 	for _, f := range s.Files {
 		url := "samples/" + pathEscape(s.ID) + "/" + pathEscape(f)
 		resp, err := await(js.Global().Call("fetch", url))
@@ -323,10 +609,11 @@ func (a *app) loadSample(id string) {
 			a.status("Could not load "+url+": "+err.Error(), "error")
 			return
 		}
-		inputs = append(inputs, map[string]any{"name": f, "blob": blob})
+		inputs = append(inputs, caseInput{name: f, size: int64(blob.Get("size").Float()), blob: blob})
 	}
+	a.inputs, a.pastes = inputs, 0
 	a.sample = id
-	a.analyze(inputs, "sample "+id)
+	a.analyzeCase("example " + id)
 }
 
 // pathEscape escapes each segment of a relative URL path.
@@ -346,9 +633,20 @@ func await(p js.Value) (js.Value, error) {
 		err error
 	}
 	ch := make(chan res, 1)
-	ok := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- res{v: args[0]}; return nil })
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		v := js.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ch <- res{v: v}
+		return nil
+	})
 	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- res{err: fmt.Errorf("%s", args[0].Call("toString").String())}
+		msg := "failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- res{err: fmt.Errorf("%s", msg)}
 		return nil
 	})
 	defer ok.Release()
@@ -358,7 +656,7 @@ func await(p js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-// ---- shared links: which sample and which rule are open, never user data
+// ---- shared links: which example and which rule are open, never user data
 
 func parseHash() map[string]string {
 	out := map[string]string{}
@@ -388,19 +686,20 @@ func (a *app) updateHash() {
 	js.Global().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+loc.Get("search").String()+h)
 }
 
-// download saves text as a file through an object URL (no request leaves
-// the page: a blob: URL is read from memory).
-func (a *app) download(name, text, format string) {
-	mime := map[string]string{"markdown": "text/markdown", "json": "application/json", "html": "text/html"}[format]
-	blob := js.Global().Get("Blob").New([]any{text}, map[string]any{"type": mime + ";charset=utf-8"})
-	url := js.Global().Get("URL").Call("createObjectURL", blob)
-	link := a.doc.CreateElement("a").(dom.HTMLElement)
-	link.SetAttribute("href", url.String())
-	link.SetAttribute("download", name)
-	a.doc.(dom.HTMLDocument).Body().AppendChild(link)
-	link.Click()
-	link.Remove()
-	// Revoke later: the download may not have started yet.
-	time.AfterFunc(time.Minute, func() { js.Global().Get("URL").Call("revokeObjectURL", url) })
-	a.status("Saved "+name+".", "")
+// focusLater focuses the first element matching sel inside #id once the
+// current event is over.
+func (a *app) focusLater(id, sel string) {
+	time.AfterFunc(0, func() {
+		if e := a.el(id).QuerySelector(sel); e != nil {
+			e.(dom.HTMLElement).Focus()
+		}
+	})
+}
+
+// plural writes "1 file", "2 files".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }

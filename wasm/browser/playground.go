@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
 )
 
-// The rule playground: pick a rule, edit its YAML, and every pause in
-// typing sends it to the engine, which compiles it and re-evaluates the
-// loaded artifacts at once. Errors come back with their line, which the
-// gutter marks.
+// The rule editor (Rules tab): pick a rule, edit its YAML, and every pause
+// in typing sends it to the engine, which compiles it and re-evaluates the
+// loaded artifacts at once. Errors come back with their line: the gutter
+// marks it and the message is shown next to it, in the editor.
 
 // editDelay is the pause in typing after which an edit is compiled.
 const editDelay = 350 * time.Millisecond
@@ -52,6 +53,7 @@ func (a *app) wirePlayground() {
 	})
 	src.AddEventListener("scroll", false, func(dom.Event) {
 		a.el("rule-gutter").Underlying().Set("scrollTop", src.Underlying().Get("scrollTop"))
+		a.placeDiag()
 	})
 	a.el("rule-new").AddEventListener("click", false, func(dom.Event) {
 		a.newRules++
@@ -68,6 +70,9 @@ func (a *app) wirePlayground() {
 	a.el("rule-reset").AddEventListener("click", false, func(dom.Event) {
 		a.send("reset-rules", map[string]any{})
 		a.ruleFile = ""
+		// The edits are gone, and so is any error they had.
+		a.ruleStatus(0, "", "")
+		a.updateHash()
 	})
 }
 
@@ -133,6 +138,7 @@ func (a *app) openRule(file string) {
 		return
 	}
 	a.ruleFile = file
+	a.selectTab("rules", false)
 	a.setSource(r.Source)
 	a.el("rule-select").Underlying().Set("value", file)
 	a.ruleStatus(0, "", "")
@@ -178,8 +184,9 @@ func (a *app) ruleStatus(line int, msg, file string) {
 	if file != "" && file != a.ruleFile {
 		return
 	}
+	diag := a.el("rule-diag")
 	if msg != "" {
-		where := ""
+		where := "The rule as a whole: "
 		if line > 0 {
 			where = fmt.Sprintf("Line %d: ", line)
 		}
@@ -188,8 +195,15 @@ func (a *app) ruleStatus(line int, msg, file string) {
 		st.SetAttribute("data-line", strconv.Itoa(line))
 		src.SetAttribute("aria-invalid", "true")
 		a.renderGutter(line)
+		// The message next to its line, in the editor.
+		diag.SetTextContent(where + msg)
+		diag.SetAttribute("data-line", strconv.Itoa(line))
+		diag.RemoveAttribute("hidden")
+		a.placeDiag()
 		return
 	}
+	diag.SetAttribute("hidden", "")
+	diag.RemoveAttribute("data-line")
 	st.RemoveAttribute("data-line")
 	src.RemoveAttribute("aria-invalid")
 	a.renderGutter(0)
@@ -200,8 +214,29 @@ func (a *app) ruleStatus(line int, msg, file string) {
 	}
 	st.SetAttribute("data-kind", "ok")
 	if a.report != nil {
-		st.SetTextContent("Compiled; the findings above are re-evaluated with this version.")
+		st.SetTextContent("Compiled; the findings are re-evaluated with this version.")
 	} else {
 		st.SetTextContent("Compiled. Load artifacts or a sample to see it evaluated.")
 	}
+}
+
+// placeDiag puts the error message just under its line (or at the top
+// for an error of the whole rule), following the editor's scrolling.
+func (a *app) placeDiag() {
+	diag := a.el("rule-diag")
+	if diag.HasAttribute("hidden") {
+		return
+	}
+	line, _ := strconv.Atoi(diag.GetAttribute("data-line"))
+	src := a.el("rule-src").Underlying()
+	cs := js.Global().Call("getComputedStyle", src)
+	lh, _ := strconv.ParseFloat(strings.TrimSuffix(cs.Get("lineHeight").String(), "px"), 64)
+	pad, _ := strconv.ParseFloat(strings.TrimSuffix(cs.Get("paddingTop").String(), "px"), 64)
+	if lh == 0 {
+		lh = 19
+	}
+	top := pad + float64(max(line, 1))*lh - src.Get("scrollTop").Float()
+	height := src.Get("clientHeight").Float()
+	top = max(0, min(top, height-lh))
+	diag.Underlying().Get("style").Set("top", strconv.FormatFloat(top, 'f', 1, 64)+"px")
 }

@@ -22,13 +22,25 @@ func esc(s string) string { return html.EscapeString(s) }
 // attr writes name="value", escaped.
 func attr(name, value string) string { return " " + name + `="` + esc(value) + `"` }
 
+// rowsPerSlice is how many finding rows one task renders: a report with
+// thousands of findings is rendered in slices, yielding to the browser
+// between them, so no task runs long.
+const rowsPerSlice = 60
+
+// yield lets the browser run (input, painting) before the next slice.
+func yield() { time.Sleep(time.Millisecond) }
+
 // showReport renders a report; ms is how long the analysis took and sys
 // the engine's memory (both absent for a rule re-evaluation).
 func (a *app) showReport(r *Report, ms, sys js.Value) {
+	first := a.report == nil || a.doc.DocumentElement().GetAttribute("data-state") == "busy"
 	a.report = r
 	a.findings = append([]Finding(nil), r.Findings...)
 	sort.SliceStable(a.findings, func(i, j int) bool {
 		x, y := a.findings[i], a.findings[j]
+		if s, t := rank(confidences, x.Confidence) == 2, rank(confidences, y.Confidence) == 2; s != t {
+			return t // worth-a-look (possible) after the rest
+		}
 		if s, t := rank(severities, x.Severity), rank(severities, y.Severity); s != t {
 			return s < t
 		}
@@ -41,16 +53,21 @@ func (a *app) showReport(r *Report, ms, sys js.Value) {
 		return x.Host < y.Host
 	})
 	a.copies = nil
-	a.renderFindings()
-	a.renderMissing()
-	a.renderCounters()
-	a.renderArtifacts()
+	a.selected = -1
+	a.expanded = map[int]bool{}
+	if len(a.findings) > 0 {
+		a.expanded[0] = true
+	}
+	a.render++
+	gen := a.render
 	a.el("progress").SetAttribute("hidden", "")
 	for _, id := range []string{"export-md", "export-json", "export-html"} {
 		a.el(id).RemoveAttribute("disabled")
 	}
+	a.renderSummary()
+	a.renderHostFilter()
 
-	msg := fmt.Sprintf("%d finding(s) in %d artifact(s) from %d host(s)", len(r.Findings), len(r.Artifacts), len(r.Hosts))
+	msg := fmt.Sprintf("%s in %s from %s", plural(len(r.Findings), "finding"), plural(len(r.Artifacts), "artifact"), plural(len(r.Hosts), "host"))
 	if ms.Type() == js.TypeNumber {
 		msg += fmt.Sprintf(", analysed in %.0f ms", ms.Float())
 		a.el("status").SetAttribute("data-ms", strconv.FormatFloat(ms.Float(), 'f', 1, 64))
@@ -59,91 +76,308 @@ func (a *app) showReport(r *Report, ms, sys js.Value) {
 		a.el("status").SetAttribute("data-engine-memory", strconv.FormatFloat(sys.Float(), 'f', 0, 64))
 	}
 	if len(r.Errors) > 0 {
-		msg += fmt.Sprintf("; %d input problem(s), see Artifacts", len(r.Errors))
+		msg += fmt.Sprintf("; %s, see Artifacts", plural(len(r.Errors), "input problem"))
 	}
 	a.status(msg+".", "")
-	a.doc.DocumentElement().SetAttribute("data-state", "done")
+
+	go func() {
+		if !a.renderFindings(gen) {
+			return
+		}
+		a.renderMissing()
+		a.applyFilters()
+		if first {
+			// After loading, the results take the focus (and the view).
+			a.selectTab("findings", false)
+			a.focusResults()
+		}
+		for _, step := range []func(){a.renderCounters, a.renderArtifacts, a.renderCaptures, a.renderTimeline, a.renderRules} {
+			yield()
+			if gen != a.render {
+				return
+			}
+			step()
+		}
+		a.doc.DocumentElement().SetAttribute("data-state", "done")
+	}()
 }
 
-func (a *app) renderFindings() {
-	var b strings.Builder
+// focusResults moves the focus to the first finding, or to the results
+// when there is none, scrolling them into view under the case bar.
+func (a *app) focusResults() {
+	if len(a.findings) > 0 {
+		a.selectFinding(0, true)
+		return
+	}
+	res := a.el("results")
+	res.Underlying().Call("focus", map[string]any{"preventScroll": true})
+	res.Underlying().Call("scrollIntoView", map[string]any{"block": "start"})
+}
+
+// renderSummary writes the case bar's one-line verdict.
+func (a *app) renderSummary() {
+	r := a.report
 	count := map[string]int{}
+	look := 0
 	for _, f := range a.findings {
-		count[f.Severity]++
+		if f.Confidence == "possible" {
+			look++
+		} else {
+			count[f.Severity]++
+		}
 	}
 	var parts []string
 	for _, s := range severities {
 		if count[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", count[s], s))
+			parts = append(parts, strconv.Itoa(count[s])+" "+s)
 		}
 	}
-	a.el("findings-count").SetTextContent(strings.Join(parts, " · "))
+	if look > 0 {
+		parts = append(parts, strconv.Itoa(look)+" worth a look")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no finding")
+	}
+	checked := map[string]bool{}
+	for _, c := range r.Checks {
+		checked[c.Rule] = true
+	}
+	if len(checked) > 0 {
+		parts = append(parts, plural(len(checked), "rule")+" checked")
+	}
+	parts = append(parts, plural(len(r.Hosts), "host"))
+	a.el("summary").SetTextContent(strings.Join(parts, " · "))
+	a.el("findings-count").SetTextContent(strconv.Itoa(len(a.findings)))
+}
+
+func (a *app) renderHostFilter() {
+	sel := a.el("filter-host")
+	cur := sel.Underlying().Get("value").String()
+	var b strings.Builder
+	b.WriteString(`<option value="">all</option>`)
+	for _, h := range a.report.Hosts {
+		s := ""
+		if h == cur {
+			s = " selected"
+		}
+		b.WriteString(`<option` + attr("value", h) + s + `>` + esc(h) + `</option>`)
+	}
+	sel.SetInnerHTML(b.String())
+}
+
+// renderFindings writes one row per finding, the first one expanded, in
+// slices; it returns false when a newer report took over.
+func (a *app) renderFindings(gen int) bool {
+	box := a.el("findings")
 	if len(a.findings) == 0 {
-		b.WriteString(`<p class="empty">No failure mode matched. Check the artifacts below: were they recognised? The missing-evidence panel of a finding says what to collect; without findings, start with <code>sysctl -a</code>, two <code>nstat -a</code> snapshots and <code>iptables-save</code>.</p>`)
+		box.SetInnerHTML(`<p class="empty">No failure mode matched. Check the Artifacts tab: were the inputs recognised? The Rules tab says which input each rule is missing; start with <code>sysctl -a</code>, two <code>nstat -az</code> snapshots and <code>iptables-save</code>.</p>`)
+		return true
 	}
+	look := 0
+	for _, f := range a.findings {
+		if f.Confidence == "possible" {
+			look++
+		}
+	}
+	box.SetInnerHTML(`<div id="findings-main" class="group"></div>`)
+	if look > 0 {
+		box.Underlying().Call("insertAdjacentHTML", "beforeend", `<section class="group look" aria-labelledby="look-h"><h3 id="look-h">Worth a look <small>`+
+			strconv.Itoa(look)+` possible: a risk factor or a total since boot, not a symptom seen now</small></h3><div id="findings-look"></div></section>`)
+	}
+	main := a.doc.GetElementByID("findings-main").Underlying()
+	var lookBox js.Value
+	if e := a.doc.GetElementByID("findings-look"); e != nil {
+		lookBox = e.Underlying()
+	}
+	for from := 0; from < len(a.findings); from += rowsPerSlice {
+		if from > 0 {
+			yield()
+			if gen != a.render {
+				return false
+			}
+		}
+		var b, l strings.Builder
+		for i := from; i < min(from+rowsPerSlice, len(a.findings)); i++ {
+			if a.findings[i].Confidence == "possible" {
+				a.findingHTML(&l, i)
+			} else {
+				a.findingHTML(&b, i)
+			}
+		}
+		if b.Len() > 0 {
+			main.Call("insertAdjacentHTML", "beforeend", b.String())
+		}
+		if l.Len() > 0 {
+			lookBox.Call("insertAdjacentHTML", "beforeend", l.String())
+		}
+	}
+	return true
+}
+
+// findingHTML writes a finding: a one-line row (a button that expands it)
+// and its card, rendered when expanded.
+func (a *app) findingHTML(b *strings.Builder, i int) {
+	f := a.findings[i]
+	fid := "finding-" + strconv.Itoa(i)
+	open := a.expanded[i]
+	// Only finding elements carry data-rule (a page hook outside tests rely on).
+	b.WriteString(`<article class="finding sev-` + esc(f.Severity) + `"` + attr("id", fid) + attr("data-rule", f.Rule) +
+		attr("data-confidence", f.Confidence) + attr("data-severity", f.Severity) + attr("data-host", f.Host) + attr("data-i", strconv.Itoa(i)) +
+		` tabindex="-1"` + attr("aria-labelledby", fid+"-t") + `>`)
+	b.WriteString(`<h3 class="row-h"><button type="button" class="row"` + attr("id", fid+"-t") + attr("aria-expanded", strconv.FormatBool(open)) +
+		attr("aria-controls", fid+"-card") + `><span class="badge sev">` + esc(f.Severity) + `</span><span class="badge conf conf-` + esc(f.Confidence) + `">` +
+		esc(f.Confidence) + `</span><span class="title">` + esc(f.Title) + `</span><span class="host">` + esc(f.Host) + `</span><code class="rule">` +
+		esc(f.Rule) + `</code></button></h3>`)
+	b.WriteString(`<div class="card"` + attr("id", fid+"-card"))
+	if !open {
+		b.WriteString(` hidden>`)
+	} else {
+		b.WriteString(`>`)
+		a.cardHTML(b, i)
+	}
+	b.WriteString(`</div></article>`)
+}
+
+// cardHTML writes a finding's card: summary, evidence, fix, why, what to
+// collect next and references.
+func (a *app) cardHTML(b *strings.Builder, i int) {
+	f := a.findings[i]
+	if f.ExplainedBy != "" {
+		target := ""
+		for j, g := range a.findings {
+			if g.Rule == f.ExplainedBy && g.Host == f.Host {
+				target = "#finding-" + strconv.Itoa(j)
+			}
+		}
+		b.WriteString(`<p class="explained">A consequence of <a` + attr("href", target) + `><code>` + esc(f.ExplainedBy) + `</code></a>: fix that first.</p>`)
+	}
+	b.WriteString(`<div class="md">` + mdhtml.Render(f.Summary) + `</div>`)
+	if f.Span != nil {
+		b.WriteString(`<p class="span">Seen ` + esc(shortTime(f.Span.First)))
+		if f.Span.Last != f.Span.First {
+			b.WriteString(` to ` + esc(shortTime(f.Span.Last)))
+		}
+		b.WriteString(` <button type="button" class="link"` + attr("data-zoom", strconv.Itoa(i)) + `>Show on the timeline</button></p>`)
+	}
+	if len(f.Evidence) > 0 {
+		b.WriteString(`<h4>Evidence</h4><ol class="evidence">`)
+		for j, e := range f.Evidence {
+			cls := "ev"
+			if e.Decisive {
+				cls += " decisive"
+			}
+			b.WriteString(`<li><button type="button"` + attr("class", cls) + attr("data-f", strconv.Itoa(i)) + attr("data-e", strconv.Itoa(j)) + `>` +
+				esc(location(e)) + `</button>`)
+			if e.Label != "" {
+				b.WriteString(` <span class="label">` + esc(e.Label) + `</span>`)
+			}
+			if e.Time != "" {
+				b.WriteString(` <time>` + esc(e.Time) + `</time>`)
+			}
+			if e.Note != "" {
+				b.WriteString(` <span class="note">` + esc(e.Note) + `</span>`)
+			}
+			if e.Text != "" {
+				b.WriteString(`<pre>` + esc(firstLines(e.Text, 4)) + `</pre>`)
+			}
+			b.WriteString(`</li>`)
+		}
+		b.WriteString(`</ol>`)
+	}
+	if s := strings.TrimSpace(f.Remediation); s != "" {
+		b.WriteString(`<details class="fix" open><summary>Fix</summary><div class="md">` + mdhtml.Render(s) + `</div></details>`)
+	}
+	if s := strings.TrimSpace(f.Explanation); s != "" {
+		b.WriteString(`<details><summary>Why this happens</summary><div class="md">` + mdhtml.Render(s) + `</div></details>`)
+	}
+	if len(f.Missing) > 0 {
+		b.WriteString(`<details open><summary>Collect next (` + strconv.Itoa(len(f.Missing)) + `)</summary><ul class="missing">`)
+		for _, m := range f.Missing {
+			b.WriteString(a.missingItem(m, ""))
+		}
+		b.WriteString(`</ul></details>`)
+	}
+	if len(f.References) > 0 {
+		b.WriteString(`<details><summary>References</summary><ul class="refs">`)
+		for _, ref := range f.References {
+			if mdhtml.SafeURL(ref) {
+				b.WriteString(`<li><a` + attr("href", strings.TrimSpace(ref)) + ` rel="noopener noreferrer" target="_blank">` + esc(ref) + `</a></li>`)
+			} else {
+				b.WriteString(`<li>` + esc(ref) + `</li>`)
+			}
+		}
+		b.WriteString(`</ul></details>`)
+	}
+}
+
+// expand opens or closes a finding's card.
+func (a *app) expand(i int, open bool) {
+	art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
+	if art == nil {
+		return
+	}
+	card := art.QuerySelector(".card")
+	btn := art.QuerySelector("button.row")
+	if open {
+		if card.InnerHTML() == "" {
+			var b strings.Builder
+			a.cardHTML(&b, i)
+			card.SetInnerHTML(b.String())
+		}
+		card.RemoveAttribute("hidden")
+	} else {
+		card.SetAttribute("hidden", "")
+	}
+	a.expanded[i] = open
+	btn.SetAttribute("aria-expanded", strconv.FormatBool(open))
+}
+
+// selectFinding marks finding i as the current one and focuses it.
+func (a *app) selectFinding(i int, scroll bool) {
+	if old := a.doc.GetElementByID("finding-" + strconv.Itoa(a.selected)); old != nil {
+		old.Class().Remove("selected")
+	}
+	art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
+	if art == nil {
+		return
+	}
+	a.selected = i
+	art.Class().Add("selected")
+	art.(dom.HTMLElement).Underlying().Call("focus", map[string]any{"preventScroll": true})
+	if scroll {
+		art.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+	}
+}
+
+// applyFilters hides the findings the case bar's filters leave out.
+func (a *app) applyFilters() {
+	sev, conf, host := a.value("filter-sev"), a.value("filter-conf"), a.value("filter-host")
+	shown := 0
 	for i, f := range a.findings {
-		fid := "finding-" + strconv.Itoa(i)
-		// Only finding elements carry data-rule (a page hook outside tests rely on).
-		b.WriteString(`<article class="finding sev-` + esc(f.Severity) + `"` + attr("id", fid) + attr("data-rule", f.Rule) +
-			attr("data-confidence", f.Confidence) + attr("aria-labelledby", fid+"-t") + `>`)
-		b.WriteString(`<header><p class="badges"><span class="badge sev">` + esc(f.Severity) + `</span><span class="badge conf conf-` +
-			esc(f.Confidence) + `">` + esc(f.Confidence) + `</span><code>` + esc(f.Rule) + `</code><span class="host">host ` + esc(f.Host) + `</span></p>`)
-		b.WriteString(`<h3` + attr("id", fid+"-t") + `>` + esc(f.Title) + `</h3>`)
-		if f.ExplainedBy != "" {
-			target := ""
-			for j, g := range a.findings {
-				if g.Rule == f.ExplainedBy && g.Host == f.Host {
-					target = "#finding-" + strconv.Itoa(j)
-				}
-			}
-			b.WriteString(`<p class="explained">A consequence of <a` + attr("href", target) + `><code>` + esc(f.ExplainedBy) + `</code></a>: fix that first.</p>`)
+		art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
+		if art == nil {
+			continue
 		}
-		b.WriteString(`</header><div class="md">` + mdhtml.Render(f.Summary) + `</div>`)
-		if len(f.Evidence) > 0 {
-			b.WriteString(`<h4>Evidence</h4><ol class="evidence">`)
-			for j, e := range f.Evidence {
-				b.WriteString(`<li><button type="button" class="ev"` + attr("data-f", strconv.Itoa(i)) + attr("data-e", strconv.Itoa(j)) + `>` +
-					esc(location(e)) + `</button>`)
-				if e.Time != "" {
-					b.WriteString(` <time>` + esc(e.Time) + `</time>`)
-				}
-				if e.Note != "" {
-					b.WriteString(` <span class="note">` + esc(e.Note) + `</span>`)
-				}
-				if e.Text != "" {
-					b.WriteString(`<pre>` + esc(firstLines(e.Text, 4)) + `</pre>`)
-				}
-				b.WriteString(`</li>`)
-			}
-			b.WriteString(`</ol>`)
+		if (sev == "" || f.Severity == sev) && (conf == "" || f.Confidence == conf) && (host == "" || f.Host == host) {
+			art.RemoveAttribute("hidden")
+			shown++
+		} else {
+			art.SetAttribute("hidden", "")
 		}
-		if s := strings.TrimSpace(f.Remediation); s != "" {
-			b.WriteString(`<details class="fix" open><summary>Fix</summary><div class="md">` + mdhtml.Render(s) + `</div></details>`)
-		}
-		if s := strings.TrimSpace(f.Explanation); s != "" {
-			b.WriteString(`<details><summary>Why this happens</summary><div class="md">` + mdhtml.Render(s) + `</div></details>`)
-		}
-		if len(f.Missing) > 0 {
-			b.WriteString(`<details open><summary>Collect next (` + strconv.Itoa(len(f.Missing)) + `)</summary><ul class="missing">`)
-			for _, m := range f.Missing {
-				b.WriteString(a.missingItem(m, ""))
-			}
-			b.WriteString(`</ul></details>`)
-		}
-		if len(f.References) > 0 {
-			b.WriteString(`<details><summary>References</summary><ul class="refs">`)
-			for _, ref := range f.References {
-				if mdhtml.SafeURL(ref) {
-					b.WriteString(`<li><a` + attr("href", strings.TrimSpace(ref)) + ` rel="noopener noreferrer" target="_blank">` + esc(ref) + `</a></li>`)
-				} else {
-					b.WriteString(`<li>` + esc(ref) + `</li>`)
-				}
-			}
-			b.WriteString(`</ul></details>`)
-		}
-		b.WriteString(`</article>`)
 	}
-	a.el("findings").SetInnerHTML(b.String())
+	if lk := a.doc.GetElementByID("findings-look"); lk != nil {
+		sec := lk.ParentElement()
+		if lk.QuerySelector("article:not([hidden])") == nil {
+			sec.SetAttribute("hidden", "")
+		} else {
+			sec.RemoveAttribute("hidden")
+		}
+	}
+	if sev != "" || conf != "" || host != "" {
+		a.el("findings-count").SetTextContent(strconv.Itoa(shown) + " of " + strconv.Itoa(len(a.findings)))
+	} else if a.report != nil {
+		a.el("findings-count").SetTextContent(strconv.Itoa(len(a.findings)))
+	}
 }
 
 // missingItem renders one artifact to collect with a copy button.
@@ -161,7 +395,7 @@ func (a *app) missingItem(m Missing, rules string) string {
 }
 
 // renderMissing lists what every finding would like collected, once per
-// command, with the rules that ask for it.
+// command, with the rules that ask for it; without findings it is hidden.
 func (a *app) renderMissing() {
 	type item struct {
 		m     Missing
@@ -183,106 +417,28 @@ func (a *app) renderMissing() {
 			}
 		}
 	}
-	var b strings.Builder
+	sec := a.el("missing-section")
 	if len(items) == 0 {
-		b.WriteString(`<p class="empty">Nothing: every finding has the inputs its rule reads.</p>`)
-	} else {
-		b.WriteString(`<p>Run these on the affected host and add the output: each would confirm or rule out a finding.</p><ul class="missing">`)
-		all := make([]string, 0, len(items))
-		for _, it := range items {
-			b.WriteString(a.missingItem(it.m, strings.Join(it.rules, ", ")))
-			if it.m.Collect != "" {
-				all = append(all, it.m.Collect)
-			}
-		}
-		a.copies = append(a.copies, strings.Join(all, "\n"))
-		b.WriteString(`</ul><button type="button" class="copy"` + attr("data-copy", strconv.Itoa(len(a.copies)-1)) + `>Copy all commands</button>`)
+		sec.SetAttribute("hidden", "")
+		a.el("missing").SetInnerHTML("")
+		return
 	}
+	sec.RemoveAttribute("hidden")
+	var b strings.Builder
+	b.WriteString(`<p>Run these on the affected host and add the output to the case: each would confirm or rule out a finding.</p><ul class="missing">`)
+	all := make([]string, 0, len(items))
+	for _, it := range items {
+		b.WriteString(a.missingItem(it.m, strings.Join(it.rules, ", ")))
+		if it.m.Collect != "" {
+			all = append(all, it.m.Collect)
+		}
+	}
+	a.copies = append(a.copies, strings.Join(all, "\n"))
+	b.WriteString(`</ul><button type="button" class="copy"` + attr("data-copy", strconv.Itoa(len(a.copies)-1)) + `>Copy all commands</button>`)
 	a.el("missing").SetInnerHTML(b.String())
 }
 
-func (a *app) renderCounters() {
-	r := a.report
-	onlyRead := a.el("counters-read").Underlying().Get("checked").Bool()
-	var b strings.Builder
-	shown := 0
-	b.WriteString(`<table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">First</th><th scope="col" class="num">Last</th><th scope="col" class="num">Change</th><th scope="col">Meaning</th><th scope="col">Read by</th></tr></thead><tbody>`)
-	for _, c := range r.Counters {
-		if onlyRead && len(c.Rules) == 0 {
-			continue
-		}
-		shown++
-		cls := ""
-		if len(c.Rules) > 0 {
-			cls = ` class="read"`
-		}
-		b.WriteString(`<tr` + cls + `><td>` + esc(c.Host) + `</td><td><code>` + esc(c.Name) + `</code></td><td class="num">` +
-			strconv.FormatInt(c.First, 10) + `</td><td class="num">` + strconv.FormatInt(c.Last, 10) + `</td><td class="num delta">` +
-			fmt.Sprintf("%+d", c.Delta) + `</td><td>` + esc(c.Meaning) + `</td><td>` + esc(strings.Join(c.Rules, ", ")) + `</td></tr>`)
-	}
-	b.WriteString(`</tbody></table>`)
-	switch {
-	case len(r.Counters) == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">No counter moved: give two snapshots (<code>nstat -az; sleep 10; nstat -az</code>, or <code>/proc/net/netstat</code> twice) to see which kernel counters move.</p>`)
-	case shown == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">` + strconv.Itoa(len(r.Counters)) + ` counter(s) moved; none is read by a rule.</p>`)
-	default:
-		a.el("counters").SetInnerHTML(b.String())
-	}
-	a.el("counters-count").SetTextContent(fmt.Sprintf("%d moved", len(r.Counters)))
-}
-
-func (a *app) renderArtifacts() {
-	r := a.report
-	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th scope="col">Kind</th><th scope="col">Host</th><th scope="col">Artifact</th><th scope="col" class="num">Size</th><th scope="col">Warnings</th></tr></thead><tbody>`)
-	for i, art := range r.Artifacts {
-		host := art.Host
-		if art.Namespace != "" {
-			host += " (netns " + art.Namespace + ")"
-		}
-		b.WriteString(`<tr><td><span class="badge kind kind-` + esc(art.Kind) + `">` + esc(art.Kind) + `</span></td><td>` + esc(host) +
-			`</td><td><button type="button" class="art"` + attr("data-a", strconv.Itoa(i)) + `>` + esc(art.Name) + `</button></td><td class="num">` +
-			esc(size(art.Size)) + `</td><td>`)
-		if len(art.Warnings) > 0 {
-			b.WriteString(`<ul class="warnings">`)
-			for _, w := range art.Warnings {
-				where := ""
-				if w.Line > 0 {
-					where = "line " + strconv.Itoa(w.Line) + ": "
-				}
-				b.WriteString(`<li>` + esc(where+w.Message) + `</li>`)
-			}
-			b.WriteString(`</ul>`)
-		}
-		b.WriteString(`</td></tr>`)
-	}
-	b.WriteString(`</tbody></table>`)
-	for _, c := range r.Captures {
-		notes := append([]string(nil), c.Notes...)
-		if c.Truncated {
-			notes = append(notes, "the file ends inside a packet")
-		}
-		for _, n := range c.NAT {
-			notes = append(notes, fmt.Sprintf("NAT seen in copies: %s ⇒ %s (%d packets)", n.Before, n.After, n.Packets))
-		}
-		b.WriteString(`<p class="capture"><code>` + esc(c.Artifact) + `</code>: ` + strconv.Itoa(c.Packets) + ` packets, ` + strconv.Itoa(c.FlowCount) + ` TCP flows`)
-		if len(notes) > 0 {
-			b.WriteString(`; ` + esc(strings.Join(notes, "; ")))
-		}
-		b.WriteString(`</p>`)
-	}
-	if len(r.Errors) > 0 {
-		b.WriteString(`<h3>Input problems</h3><ul class="errors">`)
-		for _, e := range r.Errors {
-			b.WriteString(`<li><code>` + esc(e.Artifact) + `</code>: ` + esc(e.Message) + `</li>`)
-		}
-		b.WriteString(`</ul>`)
-	}
-	a.el("artifacts").SetInnerHTML(b.String())
-	a.el("artifacts-count").SetTextContent(fmt.Sprintf("%d", len(r.Artifacts)))
-}
-
+// renderSamples fills the "Try an example" menu.
 func (a *app) renderSamples() {
 	var b strings.Builder
 	b.WriteString(`<ul class="samples">`)
@@ -296,17 +452,41 @@ func (a *app) renderSamples() {
 	}
 	b.WriteString(`</ul>`)
 	a.el("samples").SetInnerHTML(b.String())
-	a.el("samples-count").SetTextContent(strconv.Itoa(len(a.samples)))
+	a.el("samples-count").SetTextContent("(" + strconv.Itoa(len(a.samples)) + ")")
 }
 
 // wireResults handles clicks in the rendered sections by delegation, so
 // re-rendering never leaves stale listeners behind.
 func (a *app) wireResults() {
 	a.el("findings").AddEventListener("click", false, func(ev dom.Event) {
-		if b := ev.Target().Closest("button.ev"); b != nil {
+		t := ev.Target()
+		if b := t.Closest("button.row"); b != nil {
+			i, _ := strconv.Atoi(b.Closest("article").GetAttribute("data-i"))
+			a.expand(i, !a.expanded[i])
+			a.selectFinding(i, false)
+			b.(dom.HTMLElement).Focus()
+			return
+		}
+		if b := t.Closest("button.ev"); b != nil {
 			fi, _ := strconv.Atoi(b.GetAttribute("data-f"))
 			ei, _ := strconv.Atoi(b.GetAttribute("data-e"))
+			a.selected = fi
 			a.openEvidence(fi, ei)
+			return
+		}
+		if b := t.Closest("button[data-zoom]"); b != nil {
+			i, _ := strconv.Atoi(b.GetAttribute("data-zoom"))
+			a.zoomToFinding(i)
+			return
+		}
+		if l := t.Closest(".explained a"); l != nil {
+			ev.PreventDefault()
+			if id := strings.TrimPrefix(l.GetAttribute("href"), "#finding-"); id != "" {
+				if i, err := strconv.Atoi(id); err == nil {
+					a.expand(i, true)
+					a.selectFinding(i, true)
+				}
+			}
 		}
 	})
 	copyHandler := func(ev dom.Event) {
@@ -322,26 +502,15 @@ func (a *app) wireResults() {
 	}
 	a.el("findings").AddEventListener("click", false, copyHandler)
 	a.el("missing").AddEventListener("click", false, copyHandler)
-	a.el("artifacts").AddEventListener("click", false, func(ev dom.Event) {
-		if b := ev.Target().Closest("button.art"); b != nil && a.report != nil {
-			i, _ := strconv.Atoi(b.GetAttribute("data-a"))
-			if i < len(a.report.Artifacts) {
-				a.openArtifact(a.report.Artifacts[i].Name, 0, 0)
+	for _, id := range []string{"filter-sev", "filter-conf", "filter-host"} {
+		a.el(id).AddEventListener("change", false, func(dom.Event) {
+			if a.report != nil {
+				a.applyFilters()
 			}
-		}
-	})
-	a.el("counters-read").AddEventListener("change", false, func(dom.Event) {
-		if a.report != nil {
-			a.renderCounters()
-		}
-	})
-	for id, format := range map[string]string{"export-md": "markdown", "export-json": "json", "export-html": "html"} {
-		format := format
-		a.el(id).AddEventListener("click", false, func(dom.Event) {
-			a.send("export", map[string]any{"format": format, "redact": a.el("export-redact").Underlying().Get("checked").Bool()})
 		})
 	}
-	a.el("viewer-close").AddEventListener("click", false, func(dom.Event) { a.clearViewer() })
+	a.el("viewer-close").AddEventListener("click", false, func(dom.Event) { a.closeViewer() })
+	a.wireTabContents()
 }
 
 // copy puts text on the clipboard and says so on the button.
@@ -381,6 +550,7 @@ func firstLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// size writes a byte count in binary units (KiB, MiB, GiB) everywhere.
 func size(n int64) string {
 	switch {
 	case n >= 1<<30:
@@ -391,6 +561,15 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return strconv.FormatInt(n, 10) + " B"
+}
+
+// shortTime writes an RFC 3339 time as "2026-01-02 10:02:03Z".
+func shortTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000Z")
 }
 
 func contains(list []string, s string) bool {

@@ -5,13 +5,18 @@ package main
 import (
 	"strconv"
 	"strings"
+	"syscall/js"
+
+	"honnef.co/go/js/dom/v2"
 
 	"github.com/nettriage/nettriage/analyzer/report/ladder"
 )
 
-// The evidence viewer shows either an artifact's text, with line numbers
-// and the evidence lines highlighted, or the ladder diagrams of a capture
-// finding's flows with the evidence packets highlighted.
+// The inspector (#viewer) shows an artifact's text, with line numbers and
+// the evidence lines highlighted; or the ladder diagrams of a capture
+// finding's flows with the evidence packets highlighted; or a counter (see
+// showCounter). It sits beside the findings on wide screens and is a
+// bottom drawer on narrow ones; Esc closes it.
 
 // viewing is the evidence the viewer was opened for, so the artifact
 // answer (which comes back from the engine) knows what to highlight.
@@ -59,6 +64,10 @@ func (a *app) showArtifact(v *ArtifactView) {
 	}
 	a.el("viewer-title").SetTextContent(title)
 	var b strings.Builder
+	if a.selected >= 0 && a.selected < len(a.findings) && a.view.line > 0 {
+		b.WriteString(`<p class="back"><button type="button" class="back-to"` + attr("data-back", strconv.Itoa(a.selected)) + `>Back to ` +
+			esc(a.findings[a.selected].Rule) + `</button></p>`)
+	}
 	if v.Note != "" {
 		b.WriteString(`<p class="empty">` + esc(v.Note) + `</p>`)
 	}
@@ -131,6 +140,9 @@ func (a *app) showLadder(f Finding, e Evidence) {
 	if n == 0 {
 		b.WriteString(`<p class="empty">The report carries no packet list for this capture's flows.</p>`)
 	}
+	if fi := a.selected; fi >= 0 && fi < len(a.findings) {
+		b.WriteString(`<p class="back"><button type="button" class="back-to"` + attr("data-back", strconv.Itoa(fi)) + `>Back to ` + esc(f.Rule) + `</button></p>`)
+	}
 	title := e.Artifact + ", frame " + strconv.Itoa(e.Frame) + ": " + e.Note
 	if focus != 0 && focus != e.Frame {
 		title += " (drawn as frame " + strconv.Itoa(focus) + ": the diagram shows each packet once, not its copies or omitted packets)"
@@ -145,15 +157,52 @@ func (a *app) showLadder(f Finding, e Evidence) {
 	}
 }
 
+var modeNames = map[string]string{"artifact": "file", "ladder": "packet ladder", "counter": "counter"}
+
 func (a *app) openViewer(mode string) {
 	v := a.el("viewer")
 	v.RemoveAttribute("hidden")
 	v.SetAttribute("data-mode", mode)
+	a.el("viewer-mode").SetTextContent(modeNames[mode])
 	a.el("viewer-body").Underlying().Call("focus", map[string]any{"preventScroll": true})
+	// The inspector is sticky beside the findings (or a drawer): the page
+	// does not jump; only when it is out of view is it brought in.
+	r := v.Underlying().Call("getBoundingClientRect")
+	if r.Get("top").Float() > js.Global().Get("innerHeight").Float() || r.Get("bottom").Float() < 0 {
+		v.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+	}
 }
 
 func (a *app) clearViewer() {
 	a.view = viewing{}
 	a.el("viewer").SetAttribute("hidden", "")
 	a.el("viewer-body").SetInnerHTML("")
+}
+
+// closeViewer closes the inspector and gives the focus back to the
+// selected finding.
+func (a *app) closeViewer() {
+	open := !a.el("viewer").HasAttribute("hidden")
+	a.clearViewer()
+	if open && a.selected >= 0 {
+		a.selectFinding(a.selected, true)
+	}
+}
+
+// wireViewer handles the inspector's own buttons.
+func (a *app) wireViewer() {
+	a.el("viewer-body").AddEventListener("click", false, func(ev dom.Event) {
+		t := ev.Target()
+		if b := t.Closest("button.back-to"); b != nil {
+			i, _ := strconv.Atoi(b.GetAttribute("data-back"))
+			a.selectTab("findings", false)
+			a.expand(i, true)
+			a.selectFinding(i, true)
+			return
+		}
+		if b := t.Closest("button.art-line"); b != nil {
+			line, _ := strconv.Atoi(b.GetAttribute("data-line"))
+			a.openArtifact(b.GetAttribute("data-name"), line, line)
+		}
+	})
 }
