@@ -27,6 +27,7 @@ SITE_TMP     := tmp/site-build
 # Everything the site's modules and sample gallery are built from (tests excluded).
 SITE_SRC      = $(shell find analyzer rules wasm/engine wasm/browser wasm/sitegen -name '*.go' ! -name '*_test.go' -print -o -name '*.yaml' -print) $(shell find samples -type f) go.mod go.sum
 SERVE_ADDR   ?= 127.0.0.1:8080
+SERVE_FLAGS  ?=
 WASM_EXEC     = $(shell $(GO) env GOROOT)/lib/wasm
 
 .PHONY: size-guard all build test vet bench fuzz release demo clean worker worker-dev test-worker worker-measure site serve test-engine test-site site-measure chromium
@@ -110,9 +111,9 @@ $(SITE_DIR)/assets.js: $(SITE_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w' -o $(SITE_TMP)/ui.wasm ./wasm/browser
 	$(GO) run ./wasm/sitegen -site $(SITE_DIR) -engine $(SITE_TMP)/engine.wasm -ui $(SITE_TMP)/ui.wasm -wasm-exec $(WASM_EXEC)/wasm_exec.js
 
-## serve: build the site and the binary that embeds it, and serve it on http://$(SERVE_ADDR)/
+## serve: build the site and the binary that embeds it, and serve it on http://$(SERVE_ADDR)/ (SERVE_FLAGS="--tls-cert C --tls-key K" for https)
 serve: site build
-	./nettriage serve --addr $(SERVE_ADDR)
+	./nettriage serve --addr $(SERVE_ADDR) $(SERVE_FLAGS)
 
 ## test-engine: the engine's Web Worker bridge under GOOS=js GOARCH=wasm in Node
 test-engine:
@@ -134,9 +135,9 @@ test-site: site build chromium node_modules/.package-lock.json
 size-guard: site
 	node wasm/browser/test/size.mjs
 
-## site-measure: module sizes, page-ready time and engine throughput in Chromium vs native
+## site-measure: module sizes (raw and as served), cold and warm page-ready time, first finding, engine throughput in Chromium vs native (default and GOMAXPROCS=1)
 site-measure: site build chromium node_modules/.package-lock.json
 	node wasm/browser/test/measure.mjs
 
 clean:
-	rm -rf nettriage dist $(WORKER_BUILD) .wrangler $(SITE_TMP) $(SITE_DIR)/*.wasm $(SITE_DIR)/assets.js $(SITE_DIR)/_headers $(SITE_DIR)/wasm_exec.js $(SITE_DIR)/zoneinfo.zip $(SITE_DIR)/samples
+	rm -rf nettriage dist $(WORKER_BUILD) .wrangler $(SITE_TMP) $(SITE_DIR)/*.wasm $(SITE_DIR)/*.br $(SITE_DIR)/*.gz $(SITE_DIR)/assets.js $(SITE_DIR)/_headers $(SITE_DIR)/wasm_exec.js $(SITE_DIR)/zoneinfo.zip $(SITE_DIR)/samples

@@ -56,6 +56,15 @@ func (a *app) showExport(m js.Value) {
 	if l := m.Get("legend"); l.Type() == js.TypeString {
 		json.Unmarshal([]byte(l.String()), &legend)
 	}
+	// The legend lists the pseudonyms this export holds (the redactor may
+	// have named more while redacting parts this format leaves out).
+	kept := legend[:0]
+	for _, mp := range legend {
+		if mp.Pseudonym != "" && strings.Contains(a.exportText, mp.Pseudonym) {
+			kept = append(kept, mp)
+		}
+	}
+	legend = kept
 	if !m.Get("preview").Truthy() {
 		a.download(a.exportName, a.exportText, a.exportFormat)
 		return

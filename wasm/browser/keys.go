@@ -77,8 +77,9 @@ func (a *app) step(next bool) {
 	}
 	a.selectTab("findings", false)
 	var visible []int
-	for _, e := range a.el("findings").QuerySelectorAll("article.finding:not([hidden])") {
-		if i, err := strconv.Atoi(e.GetAttribute("data-i")); err == nil {
+	list := a.el("findings").Underlying().Call("querySelectorAll", "article.finding:not([hidden])")
+	for k := 0; k < list.Length(); k++ {
+		if i, err := strconv.Atoi(list.Index(k).Call("getAttribute", "data-i").String()); err == nil {
 			visible = append(visible, i)
 		}
 	}

@@ -29,7 +29,9 @@ import (
 
 type app struct {
 	doc    dom.Document
+	jsdoc  js.Value
 	engine js.Value
+	els    map[string]dom.HTMLElement // the shell's elements, by id
 
 	ready  bool
 	queue  []map[string]any // requests waiting for the engine to start
@@ -71,7 +73,8 @@ type caseInput struct {
 }
 
 func main() {
-	a := &app{doc: dom.GetWindow().Document(), engine: js.Global().Get("nettriageEngine"), selected: -1, expanded: map[int]bool{}}
+	a := &app{doc: dom.GetWindow().Document(), jsdoc: js.Global().Get("document"), engine: js.Global().Get("nettriageEngine"),
+		els: map[string]dom.HTMLElement{}, selected: -1, expanded: map[int]bool{}}
 	if !a.engine.Truthy() {
 		a.status("The engine worker did not start (main.js did not run).", "error")
 		return
@@ -103,14 +106,26 @@ func main() {
 	select {}
 }
 
-// el returns the element with the id; the page shell (index.html) has them
-// all, so a missing one is a bug worth failing loudly on.
+// el returns the element of the page shell (index.html) with the id; the
+// shell has them all, so a missing one is a bug worth failing loudly on.
+// The shell's elements never change, so each is looked up (and wrapped,
+// which costs most of a millisecond in dom/v2) once.
 func (a *app) el(id string) dom.HTMLElement {
+	if e, ok := a.els[id]; ok {
+		return e
+	}
 	e := a.doc.GetElementByID(id)
 	if e == nil {
 		panic("index.html has no #" + id)
 	}
-	return e.(dom.HTMLElement)
+	a.els[id] = e.(dom.HTMLElement)
+	return a.els[id]
+}
+
+// byID looks up a rendered element (one that innerHTML may replace) as a
+// plain JavaScript value, which is fast; it is null when absent.
+func (a *app) byID(id string) js.Value {
+	return a.jsdoc.Call("getElementById", id)
 }
 
 func (a *app) value(id string) string { return a.el(id).Underlying().Get("value").String() }
@@ -136,6 +151,7 @@ func (a *app) onEngine(m js.Value) {
 	switch m.Get("type").String() {
 	case "ready":
 		a.ready = true
+		a.doc.DocumentElement().SetAttribute("data-engine-ready", strconv.FormatFloat(js.Global().Get("performance").Call("now").Float(), 'f', 0, 64))
 		a.doc.DocumentElement().SetAttribute("data-engine", "ready")
 		if a.report == nil && len(a.queue) == 0 {
 			a.status("Ready. Drop files or folders anywhere, paste a session or try an example.", "")
@@ -150,6 +166,9 @@ func (a *app) onEngine(m js.Value) {
 		a.send("rules", map[string]any{})
 	case "rules-ready":
 		a.el("engine-version").SetTextContent(m.Get("rules").String())
+		// When the rules were compiled, in ms since the navigation (for
+		// make site-measure).
+		a.doc.DocumentElement().SetAttribute("data-rules-ready", strconv.FormatFloat(js.Global().Get("performance").Call("now").Float(), 'f', 0, 64))
 	case "fatal":
 		a.ready = false
 		a.status("The engine failed: "+m.Get("message").String(), "error")
@@ -231,6 +250,13 @@ func (a *app) progress(name string, done, total float64) {
 func (a *app) wireInputs() {
 	for _, id := range []string{"files", "folder"} {
 		in := a.el(id)
+		// The input is hidden behind its label, which shows its focus.
+		label := a.el("files").Underlying().Get("previousElementSibling")
+		if id == "folder" {
+			label = a.el("folder").Underlying().Get("previousElementSibling")
+		}
+		in.AddEventListener("focus", false, func(dom.Event) { label.Get("classList").Call("add", "focused") })
+		in.AddEventListener("blur", false, func(dom.Event) { label.Get("classList").Call("remove", "focused") })
 		in.AddEventListener("change", false, func(dom.Event) {
 			a.addFiles(in.Underlying().Get("files"), "")
 			// Choosing the same file again must add it again; the File
@@ -690,8 +716,8 @@ func (a *app) updateHash() {
 // current event is over.
 func (a *app) focusLater(id, sel string) {
 	time.AfterFunc(0, func() {
-		if e := a.el(id).QuerySelector(sel); e != nil {
-			e.(dom.HTMLElement).Focus()
+		if e := a.el(id).Underlying().Call("querySelector", sel); e.Truthy() {
+			e.Call("focus")
 		}
 	})
 }

@@ -87,8 +87,13 @@ func (a *app) showReport(r *Report, ms, sys js.Value) {
 		a.renderMissing()
 		a.applyFilters()
 		if first {
-			// After loading, the results take the focus (and the view).
+			// After loading, the results take the focus (and the view), in
+			// a task of its own: focusing lays the page out.
 			a.selectTab("findings", false)
+			yield()
+			if gen != a.render {
+				return
+			}
 			a.focusResults()
 		}
 		for _, step := range []func(){a.renderCounters, a.renderArtifacts, a.renderCaptures, a.renderTimeline, a.renderRules} {
@@ -184,11 +189,7 @@ func (a *app) renderFindings(gen int) bool {
 		box.Underlying().Call("insertAdjacentHTML", "beforeend", `<section class="group look" aria-labelledby="look-h"><h3 id="look-h">Worth a look <small>`+
 			strconv.Itoa(look)+` possible: a risk factor or a total since boot, not a symptom seen now</small></h3><div id="findings-look"></div></section>`)
 	}
-	main := a.doc.GetElementByID("findings-main").Underlying()
-	var lookBox js.Value
-	if e := a.doc.GetElementByID("findings-look"); e != nil {
-		lookBox = e.Underlying()
-	}
+	main, lookBox := a.byID("findings-main"), a.byID("findings-look")
 	for from := 0; from < len(a.findings); from += rowsPerSlice {
 		if from > 0 {
 			yield()
@@ -228,13 +229,14 @@ func (a *app) findingHTML(b *strings.Builder, i int) {
 		attr("aria-controls", fid+"-card") + `><span class="badge sev">` + esc(f.Severity) + `</span><span class="badge conf conf-` + esc(f.Confidence) + `">` +
 		esc(f.Confidence) + `</span><span class="title">` + esc(f.Title) + `</span><span class="host">` + esc(f.Host) + `</span><code class="rule">` +
 		esc(f.Rule) + `</code></button></h3>`)
+	// The card is always written (hidden while collapsed), so its text is
+	// in the page for find-in-page and for scripts.
 	b.WriteString(`<div class="card"` + attr("id", fid+"-card"))
 	if !open {
-		b.WriteString(` hidden>`)
-	} else {
-		b.WriteString(`>`)
-		a.cardHTML(b, i)
+		b.WriteString(` hidden`)
 	}
+	b.WriteString(`>`)
+	a.cardHTML(b, i)
 	b.WriteString(`</div></article>`)
 }
 
@@ -312,40 +314,34 @@ func (a *app) cardHTML(b *strings.Builder, i int) {
 
 // expand opens or closes a finding's card.
 func (a *app) expand(i int, open bool) {
-	art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
-	if art == nil {
+	art := a.byID("finding-" + strconv.Itoa(i))
+	if !art.Truthy() {
 		return
 	}
-	card := art.QuerySelector(".card")
-	btn := art.QuerySelector("button.row")
+	card := art.Call("querySelector", ".card")
 	if open {
-		if card.InnerHTML() == "" {
-			var b strings.Builder
-			a.cardHTML(&b, i)
-			card.SetInnerHTML(b.String())
-		}
-		card.RemoveAttribute("hidden")
+		card.Call("removeAttribute", "hidden")
 	} else {
-		card.SetAttribute("hidden", "")
+		card.Call("setAttribute", "hidden", "")
 	}
 	a.expanded[i] = open
-	btn.SetAttribute("aria-expanded", strconv.FormatBool(open))
+	art.Call("querySelector", "button.row").Call("setAttribute", "aria-expanded", strconv.FormatBool(open))
 }
 
 // selectFinding marks finding i as the current one and focuses it.
 func (a *app) selectFinding(i int, scroll bool) {
-	if old := a.doc.GetElementByID("finding-" + strconv.Itoa(a.selected)); old != nil {
-		old.Class().Remove("selected")
+	if old := a.byID("finding-" + strconv.Itoa(a.selected)); old.Truthy() {
+		old.Get("classList").Call("remove", "selected")
 	}
-	art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
-	if art == nil {
+	art := a.byID("finding-" + strconv.Itoa(i))
+	if !art.Truthy() {
 		return
 	}
 	a.selected = i
-	art.Class().Add("selected")
-	art.(dom.HTMLElement).Underlying().Call("focus", map[string]any{"preventScroll": true})
+	art.Get("classList").Call("add", "selected")
+	art.Call("focus", map[string]any{"preventScroll": true})
 	if scroll {
-		art.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+		art.Call("scrollIntoView", map[string]any{"block": "nearest"})
 	}
 }
 
@@ -354,23 +350,23 @@ func (a *app) applyFilters() {
 	sev, conf, host := a.value("filter-sev"), a.value("filter-conf"), a.value("filter-host")
 	shown := 0
 	for i, f := range a.findings {
-		art := a.doc.GetElementByID("finding-" + strconv.Itoa(i))
-		if art == nil {
+		art := a.byID("finding-" + strconv.Itoa(i))
+		if !art.Truthy() {
 			continue
 		}
 		if (sev == "" || f.Severity == sev) && (conf == "" || f.Confidence == conf) && (host == "" || f.Host == host) {
-			art.RemoveAttribute("hidden")
+			art.Call("removeAttribute", "hidden")
 			shown++
 		} else {
-			art.SetAttribute("hidden", "")
+			art.Call("setAttribute", "hidden", "")
 		}
 	}
-	if lk := a.doc.GetElementByID("findings-look"); lk != nil {
-		sec := lk.ParentElement()
-		if lk.QuerySelector("article:not([hidden])") == nil {
-			sec.SetAttribute("hidden", "")
+	if lk := a.byID("findings-look"); lk.Truthy() {
+		sec := lk.Get("parentElement")
+		if lk.Call("querySelector", "article:not([hidden])").Truthy() {
+			sec.Call("removeAttribute", "hidden")
 		} else {
-			sec.RemoveAttribute("hidden")
+			sec.Call("setAttribute", "hidden", "")
 		}
 	}
 	if sev != "" || conf != "" || host != "" {

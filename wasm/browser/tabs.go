@@ -494,10 +494,22 @@ func (a *app) renderTimeline() {
 	}
 
 	// The chart: one lane per host, finding spans as bands, events as marks.
-	hosts := append([]string(nil), r.Hosts...)
+	// Lanes for the hosts that have events, in the report's host order.
+	seen := map[string]bool{}
 	for _, e := range r.Timeline {
-		if !contains(hosts, e.Host) {
+		seen[e.Host] = true
+	}
+	var hosts []string
+	for _, h := range r.Hosts {
+		if seen[h] {
+			hosts = append(hosts, h)
+			delete(seen, h)
+		}
+	}
+	for _, e := range r.Timeline {
+		if seen[e.Host] {
 			hosts = append(hosts, e.Host)
+			delete(seen, e.Host)
 		}
 	}
 	const w, lane, left = 1000.0, 26.0, 130.0
@@ -616,10 +628,12 @@ func (a *app) zoomToFinding(i int) {
 	a.tl = timelineView{from: t1.Add(-pad), to: t2.Add(pad), finding: i}
 	a.renderTimeline()
 	a.selectTab("timeline", false)
-	if e := a.el("timeline").QuerySelector(".tl-row.linked"); e != nil {
-		e.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+	if e := a.el("timeline").Underlying().Call("querySelector", ".tl-row.linked"); e.Truthy() {
+		e.Call("scrollIntoView", map[string]any{"block": "nearest"})
 	}
-	a.el("tl-zoom").Focus()
+	if z := a.byID("tl-zoom"); z.Truthy() {
+		z.Call("focus")
+	}
 }
 
 func (a *app) onTimelineClick(ev dom.Event) {
@@ -648,14 +662,13 @@ func (a *app) onTimelineClick(ev dom.Event) {
 	if evIdx < 0 || evIdx >= len(a.report.Timeline) {
 		return
 	}
-	for _, old := range a.el("timeline").QuerySelectorAll(".tl-row.on") {
-		old.Class().Remove("on")
+	if old := a.el("timeline").Underlying().Call("querySelector", ".tl-row.on"); old.Truthy() {
+		old.Get("classList").Call("remove", "on")
 	}
-	row := a.doc.GetElementByID("ev-" + strconv.Itoa(evIdx))
-	if row != nil {
-		row.Class().Add("on")
+	if row := a.byID("ev-" + strconv.Itoa(evIdx)); row.Truthy() {
+		row.Get("classList").Call("add", "on")
 		if t.Closest("circle") != nil {
-			row.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+			row.Call("scrollIntoView", map[string]any{"block": "nearest"})
 		}
 	}
 	e := a.report.Timeline[evIdx]

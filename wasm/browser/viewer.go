@@ -94,8 +94,8 @@ func (a *app) showArtifact(v *ArtifactView) {
 	body := a.el("viewer-body")
 	body.SetInnerHTML(b.String())
 	a.openViewer("artifact")
-	if hl := body.QuerySelector(".line.hl"); hl != nil {
-		hl.Underlying().Call("scrollIntoView", map[string]any{"block": "center"})
+	if hl := body.Underlying().Call("querySelector", ".line.hl"); hl.Truthy() {
+		scrollWithin(body.Underlying(), hl)
 	}
 }
 
@@ -151,9 +151,9 @@ func (a *app) showLadder(f Finding, e Evidence) {
 	body := a.el("viewer-body")
 	body.SetInnerHTML(b.String())
 	a.openViewer("ladder")
-	if g := body.QuerySelector(`g[data-frame="` + strconv.Itoa(focus) + `"]`); g != nil {
-		g.Class().Add("focus")
-		g.Underlying().Call("scrollIntoView", map[string]any{"block": "center"})
+	if g := body.Underlying().Call("querySelector", `g[data-frame="`+strconv.Itoa(focus)+`"]`); g.Truthy() {
+		g.Get("classList").Call("add", "focus")
+		scrollWithin(body.Underlying(), g)
 	}
 }
 
@@ -162,6 +162,8 @@ var modeNames = map[string]string{"artifact": "file", "ladder": "packet ladder",
 func (a *app) openViewer(mode string) {
 	v := a.el("viewer")
 	v.RemoveAttribute("hidden")
+	a.el("workspace").Class().Add("inspecting")
+	a.doc.(dom.HTMLDocument).Body().Class().Add("inspecting")
 	v.SetAttribute("data-mode", mode)
 	a.el("viewer-mode").SetTextContent(modeNames[mode])
 	a.el("viewer-body").Underlying().Call("focus", map[string]any{"preventScroll": true})
@@ -177,6 +179,8 @@ func (a *app) clearViewer() {
 	a.view = viewing{}
 	a.el("viewer").SetAttribute("hidden", "")
 	a.el("viewer-body").SetInnerHTML("")
+	a.el("workspace").Class().Remove("inspecting")
+	a.jsdoc.Get("body").Get("classList").Call("remove", "inspecting")
 }
 
 // closeViewer closes the inspector and gives the focus back to the
@@ -205,4 +209,12 @@ func (a *app) wireViewer() {
 			a.openArtifact(b.GetAttribute("data-name"), line, line)
 		}
 	})
+}
+
+// scrollWithin centres el in the scroll box, moving only the box: the page
+// itself stays where the user is.
+func scrollWithin(box, el js.Value) {
+	b, e := box.Call("getBoundingClientRect"), el.Call("getBoundingClientRect")
+	top := box.Get("scrollTop").Float() + e.Get("top").Float() - b.Get("top").Float() - (b.Get("height").Float()-e.Get("height").Float())/2
+	box.Set("scrollTop", max(0, top))
 }

@@ -10,10 +10,14 @@ import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Starts ./nettriage serve on 127.0.0.1 (port chosen by the kernel). */
-export async function startServer({ dir } = {}) {
-  const args = ['serve', '--addr', '127.0.0.1:0'];
+/**
+ * Starts ./nettriage serve on host (127.0.0.1 unless told; port chosen by
+ * the kernel), over https when cert and key are given.
+ */
+export async function startServer({ dir, host = '127.0.0.1', cert, key } = {}) {
+  const args = ['serve', '--addr', `${host}:0`];
   if (dir) args.push('--dir', dir);
+  if (cert) args.push('--tls-cert', cert, '--tls-key', key);
   const child = spawn(path.join(root, 'nettriage'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (d) => { output += d; });
@@ -23,7 +27,7 @@ export async function startServer({ dir } = {}) {
     const timer = setTimeout(() => reject(new Error(`nettriage serve printed no URL: ${output}`)), 15_000);
     child.stdout.on('data', (d) => {
       output += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+      const m = /https?:\/\/[0-9.]+:\d+/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[0]);
@@ -70,23 +74,32 @@ export function launchChromium() {
  * page and its workers, from the first one on: method, URL, whether it had
  * a body. Page errors and console errors are kept too.
  */
-export async function openPage(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+export async function openPage(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', throttle, ignoreHTTPSErrors = false } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, ignoreHTTPSErrors });
   const requests = [];
   const problems = [];
+  const encodings = {};
   context.on('request', (r) => {
     requests.push({ method: r.method(), url: r.url(), body: r.postDataBuffer() });
   });
+  context.on('response', async (r) => {
+    encodings[r.url()] = (await r.allHeaders())['content-encoding'] || 'identity';
+  });
   const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, ...throttle });
+  }
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
   const t0 = performance.now();
   await page.goto(base + '/');
-  await page.waitForSelector('html[data-ui=ready][data-engine=ready]', { state: 'attached', timeout: 30_000 });
+  await page.waitForSelector('html[data-ui=ready][data-engine=ready]', { state: 'attached', timeout: 60_000 });
   const readyMs = performance.now() - t0;
-  return { context, page, requests, problems, readyMs };
+  return { context, page, requests, problems, readyMs, t0, encodings };
 }
 
 /** The requests that left the page's origin or carried a body. */

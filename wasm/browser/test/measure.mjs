@@ -1,6 +1,8 @@
 // `make site-measure`: the numbers in the README's "Web playground"
-// section. Module sizes (raw, gzip -9, brotli 11), page-ready time in
-// headless Chromium on localhost (fresh context each run: nothing cached),
+// section. Module sizes (raw, gzip -9, brotli 11, and the precompressed
+// files served), page-ready time in headless Chromium on localhost (fresh
+// context each run: nothing cached; then warm, with the first finding of a
+// pasted transcript),
 // and the engine's throughput in the browser on a synthetic capture against
 // the native binary on the same file.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,6 +22,8 @@ const mib = (n) => `${(n / 1048576).toFixed(2)} MiB`;
 const site = path.join(root, 'site');
 for (const f of fs.readdirSync(site).filter((n) => n.endsWith('.wasm')).sort()) {
   const b = fs.readFileSync(path.join(site, f));
+  const sent = ['br', 'gz'].map((e) => `${e} ${mib(fs.statSync(path.join(site, `${f}.${e}`)).size)}`).join(', ');
+  console.log(`${f}: as nettriage serve sends it (precompressed by make site): ${sent}`);
   const gz = zlib.gzipSync(b, { level: 9 }).length;
   const br = zlib.brotliCompressSync(b, {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length },
@@ -36,14 +40,20 @@ if (!fs.existsSync(capture)) {
 }
 const size = fs.statSync(capture).size;
 
-// ---- native
-const native = [];
-for (let i = 0; i < 3; i++) {
-  const t = performance.now();
-  const r = spawnSync(path.join(root, 'nettriage'), ['analyze', '--format', 'json', capture], { maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`native analyze failed: ${r.stderr}`);
-  native.push(performance.now() - t);
-}
+// ---- native, at its default GOMAXPROCS and at GOMAXPROCS=1 (the engine
+// in the page runs on one thread)
+const nativeRun = (env) => {
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = spawnSync(path.join(root, 'nettriage'), ['analyze', '--format', 'json', capture], { maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+    if (r.status !== 0) throw new Error(`native analyze failed: ${r.stderr}`);
+    runs.push(performance.now() - t);
+  }
+  return runs;
+};
+const native = nativeRun({});
+const native1 = nativeRun({ GOMAXPROCS: '1' });
 
 // ---- browser
 const server = await startServer();
@@ -56,6 +66,28 @@ try {
     await context.close();
   }
   console.log(`page ready (UI and engine started), ${RUNS} cold loads: median ${median(ready).toFixed(0)} ms, min ${Math.min(...ready).toFixed(0)}, max ${Math.max(...ready).toFixed(0)}`);
+
+  // Warm loads (modules in the HTTP cache), and the first finding of a
+  // pasted transcript from the navigation.
+  const session = fs.readFileSync(path.join(root, 'samples/vip-nodeport-local-race/positive/node-1-session.txt'), 'utf8');
+  const warm = await openPage(browser, server.base);
+  const warmReady = [];
+  const first = [];
+  const rules = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await warm.page.goto(server.base + '/?' + i);
+    await warm.page.waitForSelector('html[data-ui=ready][data-engine=ready]', { state: 'attached' });
+    warmReady.push(performance.now() - t0);
+    await warm.page.fill('#paste', session);
+    await warm.page.click('#paste-go');
+    await warm.page.waitForSelector('[data-rule="vip-nodeport-local-race"]', { state: 'attached' });
+    first.push(performance.now() - t0);
+    await warm.page.waitForSelector('html[data-rules-ready]', { state: 'attached' });
+    rules.push(Number(await warm.page.getAttribute('html', 'data-rules-ready')) - Number(await warm.page.getAttribute('html', 'data-engine-ready')));
+  }
+  await warm.context.close();
+  console.log(`warm loads (modules cached): ready median ${median(warmReady).toFixed(0)} ms; first finding of a pasted transcript median ${median(first).toFixed(0)} ms; the rules compile in ${median(rules).toFixed(0)} ms after the engine is ready`);
 
   const inBrowser = [];
   let memory = 0;
@@ -75,9 +107,10 @@ try {
   const n = median(native);
   const w = median(inBrowser);
   console.log(`capture: ${PACKETS} packets, ${mib(size)}`);
-  console.log(`native nettriage analyze (whole process): median ${n.toFixed(0)} ms (${(size / 1048576 / (n / 1000)).toFixed(1)} MiB/s)`);
+  const n1 = median(native1);
+  console.log(`native nettriage analyze (whole process): median ${n.toFixed(0)} ms (${(size / 1048576 / (n / 1000)).toFixed(1)} MiB/s); GOMAXPROCS=1: median ${n1.toFixed(0)} ms (${(size / 1048576 / (n1 / 1000)).toFixed(1)} MiB/s)`);
   console.log(`engine in Chromium (read File in 4 MiB slices + analysis): median ${w.toFixed(0)} ms (${(size / 1048576 / (w / 1000)).toFixed(1)} MiB/s)`);
-  console.log(`browser throughput = ${(n / w).toFixed(2)} of native`);
+  console.log(`browser throughput = ${(n / w).toFixed(2)} of native at its default, ${(n1 / w).toFixed(2)} of native at GOMAXPROCS=1`);
   console.log(`engine memory (Go runtime Sys, the wasm heap's peak) after the analyses: ${mib(memory)}`);
 } finally {
   await browser.close();
