@@ -101,6 +101,21 @@ type tree struct {
 	id       string // display prefix of its members ("node1.tar.xz!"), "" for loose inputs
 	members  []*member
 	sosRoots map[string]bool // directory prefixes ("sosreport-x/", or "") that are sosreport roots
+	// parent and parentPath locate the archive this tree was expanded
+	// from, when it was a member of another archive.
+	parent     *tree
+	parentPath string
+}
+
+// inSosreport reports whether the tree is an archive stored inside a
+// sosreport (proc/kallsyms.tgz, sos_commands/logs.xz): what it holds is
+// kept only when it is of a known kind, as for the sosreport's own files.
+func (t *tree) inSosreport() bool {
+	if t.parent == nil {
+		return false
+	}
+	_, ok := t.parent.sosRootFor(t.parentPath)
+	return ok || t.parent.inSosreport()
 }
 
 // errStop ends the expansion of one archive after a limit was hit; the
@@ -236,6 +251,7 @@ func (x *expander) addBlob(t *tree, name, p string, data []byte, depth int, deco
 			return
 		}
 		sub := x.newTree(name + "!")
+		sub.parent, sub.parentPath = t, p
 		c := &container{in: int64(len(data))}
 		var err error
 		if f == formatTar {
@@ -370,6 +386,7 @@ func (x *expander) addCompressed(t *tree, name, p string, data []byte, f format,
 			return
 		}
 		sub := x.newTree(name + "!")
+		sub.parent, sub.parentPath = t, p
 		if err := x.readTar(sub, name, br, depth, c, m); err != nil && err != errStop {
 			x.errorf(name, "reading %s-compressed tar archive: %v (members read so far are kept)", f, err)
 		}

@@ -182,7 +182,7 @@ func (x *expander) emitTree(t *tree) {
 			continue
 		}
 		before := len(x.output)
-		x.typeFile(m, host, "", false)
+		x.typeFile(m, host, "", t.inSosreport())
 		for _, a := range x.output[before:] {
 			if a.HostReason == "" {
 				a.HostReason = plainHosts[m.path].why

@@ -102,6 +102,15 @@ func Build(arts []*artifact.Artifact, opt Options) ([]*Host, map[string][]source
 		opt.Year = captureYear(arts, captures)
 	}
 	dates := bundleDates(arts, opt)
+	if opt.Year == 0 {
+		// A sosreport's date file says when it was collected: its year
+		// is the syslog lines' year (a line later in the year than the
+		// collection belongs to the year before; logs.Parse steps back
+		// at December to January).
+		for _, t := range dates {
+			opt.Year = max(opt.Year, t.Year())
+		}
+	}
 	clocks := buildClocks(arts, opt, dates)
 	get := func(a *artifact.Artifact) *Host {
 		name := a.Host

@@ -141,17 +141,23 @@ func isThreadRow(header []string, line string, procs []*Process) bool {
 	return false
 }
 
+// headerFields recognises a ps header: a PID column and a command column,
+// usually last (args, which may hold spaces), or followed by others
+// (`ps axo pid,...,comm,cgroup`, where comm is one word).
 func headerFields(line string) []string {
 	f := strings.Fields(line)
-	if len(f) < 2 || !commandColumns[f[len(f)-1]] {
+	if len(f) < 2 {
 		return nil
 	}
+	pid, cmd := false, false
 	for _, w := range f {
-		if w == "PID" {
-			return f
-		}
+		pid = pid || w == "PID"
+		cmd = cmd || commandColumns[w]
 	}
-	return nil
+	if !pid || !cmd {
+		return nil
+	}
+	return f
 }
 
 // parseRow splits the row into len(header)-1 whitespace-separated fields
@@ -175,9 +181,18 @@ func parseRow(header []string, line string) (*Process, string) {
 	if len(fields) < n-1 {
 		return nil, "too few columns"
 	}
-	p := &Process{PID: -1, PPID: -1, Command: strings.TrimSpace(rest)}
-	for i, name := range header[:n-1] {
+	p := &Process{PID: -1, PPID: -1}
+	// The last column takes the rest of the line: the command, or the
+	// column after a one-word comm.
+	fields = append(fields, strings.TrimSpace(rest))
+	for i, name := range header {
 		v := fields[i]
+		if commandColumns[name] {
+			if p.Command == "" {
+				p.Command = v
+			}
+			continue
+		}
 		switch name {
 		case "PID":
 			pid, err := strconv.Atoi(v)

@@ -135,3 +135,20 @@ root           -  0.0    -      -     - -        Ssl  Dec01   0:00 -
 		t.Fatalf("ps -L: %+v %v", tb.Processes, warns)
 	}
 }
+
+// sos's `ps axo pid,ppid,user,group,lwp,nlwp,start_time,comm,cgroup`: the
+// one-word command is not the last column.
+func TestCommandNotLast(t *testing.T) {
+	text := `    PID    PPID USER     GROUP        LWP NLWP START COMMAND         CGROUP
+      1       0 root     root           1    1 18:58 systemd         8:pids:/init.scope,1:name=systemd:/init.scope
+    812       1 root     root         812    3 18:59 kube-proxy      8:pids:/system.slice/snap.kube-proxy.daemon.service
+`
+	tb, warns := Parse("ps_axo_pid_ppid_user_group_lwp_nlwp_start_time_comm_cgroup", []byte(text))
+	if len(warns) != 0 || len(tb.Processes) != 2 {
+		t.Fatalf("%+v %v", tb.Processes, warns)
+	}
+	p := tb.Processes[1]
+	if p.PID != 812 || p.Command != "kube-proxy" || p.Name() != "kube-proxy" || p.Fields["CGROUP"] != "8:pids:/system.slice/snap.kube-proxy.daemon.service" {
+		t.Errorf("process %+v", p)
+	}
+}

@@ -31,6 +31,8 @@ type Info struct {
 	HostnameSrc source.Ref
 	KernelSrc   source.Ref
 	OSSrc       source.Ref
+	// BootID identifies the boot (hostnamectl, /proc/sys/kernel/random/boot_id).
+	BootID string
 	// Date is the output of `date` (the time a bundle was collected), as
 	// printed; DateSrc is its line.
 	Date    string
@@ -64,6 +66,7 @@ func (v KernelVersion) AtLeast(major, minor int) bool {
 var (
 	releaseRE = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
 	distroRE  = regexp.MustCompile(`^(el\d+|fc\d+|amzn\d+|oe\d+|an\d+|ky\d+|uek)`)
+	ubuntuABI = regexp.MustCompile(`^-\d+(\.\d+)?-(generic|lowlatency|aws|azure|gcp|gke|kvm|oracle|ibm|raspi|virtual|oem|hwe)`)
 )
 
 // ParseKernelVersion parses "3.10.0-862.el7.x86_64", "4.18.0-80.el8.x86_64",
@@ -92,6 +95,20 @@ func ParseKernelVersion(release string) (KernelVersion, bool) {
 			break
 		}
 	}
+	// Ubuntu ("5.4.0-99-generic", "-aws", "-azure"), Debian ("+deb11",
+	// "-cloud-amd64") and SUSE ("-default") number their builds their own
+	// way: the upstream patch level in the name says nothing about the
+	// fixes they carry.
+	rest := release[len(m[0]):]
+	switch {
+	case v.Distro != "":
+	case ubuntuABI.MatchString(rest):
+		v.Distro = "ubuntu"
+	case strings.Contains(rest, "+deb") || strings.HasSuffix(rest, "-amd64") || strings.HasSuffix(rest, "-arm64"):
+		v.Distro = "debian"
+	case strings.HasSuffix(rest, "-default") || strings.Contains(rest, "-lp"):
+		v.Distro = "suse"
+	}
 	return v, true
 }
 
@@ -113,6 +130,7 @@ func Parse(artifact string, data []byte) (*Info, []source.Warning) {
 		switch {
 		case dateLine.MatchString(text):
 			info.Date, info.DateSrc = text, ref
+		case info.hostnamectlLine(text, ref):
 		case info.bootLine(text, ref):
 		case len(f) >= 3 && f[0] == "Linux" && f[1] == "version":
 			// /proc/version: "Linux version 4.18.0-80.el8.x86_64 (mockbuild@...) (gcc ...) #1 SMP ..."
@@ -147,6 +165,40 @@ func Parse(artifact string, data []byte) (*Info, []source.Warning) {
 		}
 	}
 	return info, warns
+}
+
+// hostnamectlKeys are the fields `hostnamectl status` prints.
+var hostnamectlKeys = map[string]bool{"Static hostname": true, "Transient hostname": true, "Pretty hostname": true,
+	"Icon name": true, "Chassis": true, "Machine ID": true, "Boot ID": true, "Virtualization": true,
+	"Operating System": true, "CPE OS Name": true, "Kernel": true, "Architecture": true,
+	"Hardware Vendor": true, "Hardware Model": true, "Firmware Version": true, "Firmware Date": true,
+	"Firmware Age": true, "Location": true, "Deployment": true}
+
+// hostnamectlLine reads one line of `hostnamectl status`: the host name,
+// the OS, the kernel and the boot id; other fields are known and skipped.
+func (info *Info) hostnamectlLine(text string, ref source.Ref) bool {
+	k, v, ok := strings.Cut(text, ": ")
+	if !ok || !hostnamectlKeys[k] {
+		return false
+	}
+	v = strings.TrimSpace(v)
+	switch k {
+	case "Static hostname":
+		if isHostname(v) {
+			info.Hostname, info.HostnameSrc = v, ref
+		}
+	case "Operating System":
+		if info.OSName == "" {
+			info.OSName, info.OSSrc = v, ref
+		}
+	case "Kernel":
+		if rel, found := strings.CutPrefix(v, "Linux "); found && looksLikeRelease(rel) {
+			info.KernelRelease, info.KernelSrc = rel, ref
+		}
+	case "Boot ID":
+		info.BootID = v
+	}
+	return true
 }
 
 func looksLikeRelease(s string) bool {

@@ -88,7 +88,7 @@ func TestParseKernelVersion(t *testing.T) {
 		{"4.18.0-80.el8.x86_64", KernelVersion{4, 18, 0, "el8"}},
 		{"2.6.32-754.el6.x86_64", KernelVersion{2, 6, 32, "el6"}},
 		{"4.14.35-1902.3.2.el7uek.x86_64", KernelVersion{4, 14, 35, "el7"}},
-		{"5.4.0-42-generic", KernelVersion{5, 4, 0, ""}},
+		{"5.4.0-42-generic", KernelVersion{5, 4, 0, "ubuntu"}},
 		{"5.10.0-60.18.0.50.oe2203.aarch64", KernelVersion{5, 10, 0, "oe2203"}},
 		{"6.1", KernelVersion{6, 1, 0, ""}},
 	}
@@ -177,5 +177,43 @@ func TestBootClock(t *testing.T) {
 	info, warns = Parse("x", []byte(" 10:02:03 up since yesterday,  load average: 0.00, 0.01, 0.05\n"))
 	if info.Uptime != 0 || len(warns) != 1 {
 		t.Errorf("junk read as uptime: %v %v", info.Uptime, warns)
+	}
+}
+
+// Distribution kernels are told from upstream ones: their patch level
+// does not say which fixes they carry.
+func TestDistributionKernels(t *testing.T) {
+	for release, distro := range map[string]string{
+		"5.4.0-99-generic":          "ubuntu",
+		"5.15.0-1051-aws":           "ubuntu",
+		"5.10.0-26-cloud-amd64":     "debian",
+		"4.19.0-18-amd64":           "debian",
+		"5.14.21-150500.55-default": "suse",
+		"3.10.0-862.el7.x86_64":     "el7",
+		"5.4.30":                    "",
+		"6.18.0":                    "",
+	} {
+		v, ok := ParseKernelVersion(release)
+		if !ok || v.Distro != distro {
+			t.Errorf("%s: distro %q, want %q", release, v.Distro, distro)
+		}
+	}
+}
+
+func TestHostnamectl(t *testing.T) {
+	text := `   Static hostname: juju-110cc2-k8stest-4
+         Icon name: computer-vm
+           Chassis: vm
+        Machine ID: 4a1f0c6e2ab94a41a4c9ee6e0e1ccd20
+           Boot ID: 0c47c5b0a1d84b1c9b1f5a0b2d8c1e11
+    Virtualization: kvm
+  Operating System: Ubuntu 20.04.3 LTS
+            Kernel: Linux 5.4.0-99-generic
+      Architecture: x86-64
+`
+	info, warns := Parse("hostnamectl_status", []byte(text))
+	if len(warns) != 0 || info.Hostname != "juju-110cc2-k8stest-4" || info.KernelRelease != "5.4.0-99-generic" ||
+		info.OSName != "Ubuntu 20.04.3 LTS" || info.BootID != "0c47c5b0a1d84b1c9b1f5a0b2d8c1e11" {
+		t.Fatalf("%+v %v", info, warns)
 	}
 }
