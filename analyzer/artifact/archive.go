@@ -105,6 +105,9 @@ type tree struct {
 	// from, when it was a member of another archive.
 	parent     *tree
 	parentPath string
+	// sosHosts are the host (and why) of each sosreport root, once the
+	// tree is typed, for the archives stored inside it.
+	sosHosts map[string][2]string
 }
 
 // inSosreport reports whether the tree is an archive stored inside a

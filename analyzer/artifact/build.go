@@ -112,7 +112,12 @@ func (x *expander) emitTree(t *tree) {
 	for _, m := range t.members {
 		byPath[m.path] = m
 	}
+	if t.inSosreport() && len(t.sosRoots) == 0 {
+		x.emitInSosreport(t)
+		return
+	}
 	soses := map[string]*sosInfo{}
+	t.sosHosts = map[string][2]string{}
 	for root := range t.sosRoots {
 		h, why := sosHost(t, root, byPath)
 		info := &sosInfo{host: h, why: why}
@@ -120,6 +125,7 @@ func (x *expander) emitTree(t *tree) {
 			info.manifest = parseSosManifest(m.data)
 		}
 		soses[root] = info
+		t.sosHosts[root] = [2]string{h, why}
 	}
 	plainHosts := plainTreeHosts(t)
 	collected := collectedBundles(t) // bundles of `nettriage collect` (collected.go)
@@ -182,7 +188,7 @@ func (x *expander) emitTree(t *tree) {
 			continue
 		}
 		before := len(x.output)
-		x.typeFile(m, host, "", t.inSosreport())
+		x.typeFile(m, host, "", false)
 		for _, a := range x.output[before:] {
 			if a.HostReason == "" {
 				a.HostReason = plainHosts[m.path].why
@@ -200,6 +206,37 @@ func (x *expander) emitTree(t *tree) {
 		data := []byte(strings.Join(g.lines, "\n") + "\n")
 		x.output = append(x.output, &Artifact{Name: g.name, Host: g.host, Namespace: g.namespace,
 			Kind: KindSysctl, Data: data, Size: g.size})
+	}
+}
+
+// emitInSosreport types the members of an archive stored inside a
+// sosreport (sos_commands/logs.xz, sys.tgz, kallsyms.tgz) as the
+// sosreport's own files: by the path they stand for there, with its host,
+// and only when they are relevant and of a known kind.
+func (x *expander) emitInSosreport(t *tree) {
+	root, _ := t.parent.sosRootFor(t.parentPath)
+	host := t.parent.sosHosts[root]
+	dir := path.Dir(t.parentPath[len(root):]) + "/"
+	if dir == "./" {
+		dir = ""
+	}
+	for _, m := range t.members {
+		rel := dir + m.path
+		if !sosRelevant(rel) {
+			x.notAnalysed(t.parent.id+root, rel, reasonNoParser)
+			continue
+		}
+		command := ""
+		if strings.HasPrefix(rel, "sos_commands/") {
+			command, _ = demangle(path.Base(rel))
+		}
+		a := x.typeFile(m, host[0], command, true)
+		if a == nil && len(m.data) > 0 {
+			x.notAnalysed(t.parent.id+root, rel, reasonNoKind)
+		}
+		if a != nil {
+			a.HostReason = host[1]
+		}
 	}
 }
 

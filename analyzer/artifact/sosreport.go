@@ -31,7 +31,7 @@ var sosSniffDirs = []string{
 	"sos_commands/networking/", "sos_commands/ipvs/", "sos_commands/firewall_tables/",
 	"sos_commands/kernel/", "sos_commands/logs/", "sos_commands/keepalived/", "sos_commands/conntrack/",
 	"sos_commands/host/", "sos_commands/general/", "sos_commands/firewalld/", "sos_commands/release/",
-	"sos_commands/date/", "sos_commands/nftables/", "sos_commands/openvswitch/", "sos_strings/",
+	"sos_commands/date/", "sos_commands/nftables/", "sos_strings/",
 }
 
 // sosSkipCommands are outputs in sosSniffDirs known to be of no kind;
