@@ -75,7 +75,6 @@ func (a *app) step(next bool) {
 	if len(a.findings) == 0 {
 		return
 	}
-	a.selectTab("findings", false)
 	var visible []int
 	list := a.el("findings").Underlying().Call("querySelectorAll", "article.finding:not([hidden])")
 	for k := 0; k < list.Length(); k++ {

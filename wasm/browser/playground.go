@@ -42,6 +42,7 @@ func (a *app) wirePlayground() {
 	sel := a.el("rule-select")
 	sel.AddEventListener("change", false, func(dom.Event) {
 		a.openRule(sel.Underlying().Get("value").String())
+		a.selectTab("rules", false)
 	})
 	src := a.el("rule-src")
 	src.AddEventListener("input", false, func(dom.Event) {
@@ -138,7 +139,6 @@ func (a *app) openRule(file string) {
 		return
 	}
 	a.ruleFile = file
-	a.selectTab("rules", false)
 	a.setSource(r.Source)
 	a.el("rule-select").Underlying().Set("value", file)
 	a.ruleStatus(0, "", "")

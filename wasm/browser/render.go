@@ -89,7 +89,6 @@ func (a *app) showReport(r *Report, ms, sys js.Value) {
 		if first {
 			// After loading, the results take the focus (and the view), in
 			// a task of its own: focusing lays the page out.
-			a.selectTab("findings", false)
 			yield()
 			if gen != a.render {
 				return

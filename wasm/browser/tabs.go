@@ -7,16 +7,17 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
 )
 
-// The tabs: Findings, Timeline, Counters, Artifacts, Captures and Rules.
-// Every tab is rendered when a report arrives (one task each), so a tab
-// opens at once.
+// The tabs under the findings: Timeline, Counters, Artifacts, Captures and
+// Rules (the findings list itself is always shown). Every tab is rendered
+// when a report arrives (one task each), so a tab opens at once.
 
-var tabs = []string{"findings", "timeline", "counters", "artifacts", "captures", "rules"}
+var tabs = []string{"timeline", "counters", "artifacts", "captures", "rules"}
 
 func (a *app) wireTabs() {
 	for i, name := range tabs {
@@ -45,7 +46,11 @@ func (a *app) wireTabs() {
 }
 
 // selectTab shows a tab's panel; focus moves the focus to its tab.
+// "findings" is not a tab: the findings are always shown.
 func (a *app) selectTab(name string, focus bool) {
+	if name == "findings" {
+		return
+	}
 	for _, t := range tabs {
 		tab, panel := a.el("tab-"+t), a.el("panel-"+t)
 		on := t == name
@@ -60,6 +65,11 @@ func (a *app) selectTab(name string, focus bool) {
 	}
 	if focus {
 		a.el("tab-" + name).Focus()
+	}
+	// Bring the tabs into view when they are below the fold.
+	tl := a.el("tab-" + name).Underlying()
+	if tl.Call("getBoundingClientRect").Get("top").Float() > js.Global().Get("innerHeight").Float()-80 {
+		tl.Call("scrollIntoView", map[string]any{"block": "start"})
 	}
 }
 
@@ -98,6 +108,7 @@ func (a *app) wireTabContents() {
 	a.el("rules").AddEventListener("click", false, func(ev dom.Event) {
 		if b := ev.Target().Closest("button[data-playground-rule]"); b != nil {
 			a.openRuleByID(b.GetAttribute("data-playground-rule"))
+			a.selectTab("rules", false)
 			a.el("rule-src").Focus()
 			a.el("editor").Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
 		}
@@ -645,7 +656,6 @@ func (a *app) onTimelineClick(ev dom.Event) {
 	}
 	if b := t.Closest("button.tl-f"); b != nil {
 		i, _ := strconv.Atoi(b.GetAttribute("data-finding"))
-		a.selectTab("findings", false)
 		a.expand(i, true)
 		a.selectFinding(i, true)
 		return

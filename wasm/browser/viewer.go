@@ -199,7 +199,6 @@ func (a *app) wireViewer() {
 		t := ev.Target()
 		if b := t.Closest("button.back-to"); b != nil {
 			i, _ := strconv.Atoi(b.GetAttribute("data-back"))
-			a.selectTab("findings", false)
 			a.expand(i, true)
 			a.selectFinding(i, true)
 			return

@@ -3,6 +3,7 @@
 // makes. Shared by site.test.mjs and measure.mjs; `make test-site` and
 // `make site-measure` build the site and the binary first.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +52,9 @@ export async function startServer({ dir, host = '127.0.0.1', cert, key } = {}) {
  * request that tried to leave the machine would fail rather than leave.
  */
 export function launchChromium() {
+  // This machine's own addresses (a non-loopback one stands for a LAN
+  // address in the throttled test; traffic to it stays on the machine).
+  const own = Object.values(os.networkInterfaces()).flat().filter((i) => i.family === 'IPv4' && !i.internal).map((i) => `, EXCLUDE ${i.address}`).join('');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -64,7 +68,7 @@ export function launchChromium() {
       '--no-first-run',
       '--no-pings',
       '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost${own}`,
     ],
   });
 }
@@ -74,8 +78,8 @@ export function launchChromium() {
  * page and its workers, from the first one on: method, URL, whether it had
  * a body. Page errors and console errors are kept too.
  */
-export async function openPage(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', throttle, ignoreHTTPSErrors = false } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, ignoreHTTPSErrors });
+export async function openPage(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', throttle, ignoreHTTPSErrors = false, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, ignoreHTTPSErrors, bypassCSP });
   const requests = [];
   const problems = [];
   const encodings = {};
