@@ -113,8 +113,9 @@ test('files add to the case: rows, inspector, ladder, chips and New case', async
   assert.match(await line.first().textContent(), /net\.ipv4\.tcp_tw_recycle = 1/);
   await assertInView(page, line.first());
   // The findings column narrows when the inspector opens, so the page
-  // reflows; the finding's row stays under the focus.
-  assert.equal(await page.evaluate(() => document.activeElement.closest('article')?.dataset.rule), 'tw-recycle-nat');
+  // reflows; the focus is in the inspector and the finding stays selected.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'viewer-body');
+  assert.equal(await page.getAttribute('article.finding.selected', 'data-rule'), 'tw-recycle-nat');
   assert.equal(await page.locator('#viewer-mode').textContent(), 'file');
 
   // Adding a capture keeps the first files: both findings are there.
