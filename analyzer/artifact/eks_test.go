@@ -48,3 +48,47 @@ func TestEKSLogCollectorBundle(t *testing.T) {
 		}
 	}
 }
+
+// tgzOf packs files into a .tar.gz.
+func tgzOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for name, body := range files {
+		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg})
+		tw.Write([]byte(body))
+	}
+	tw.Close()
+	zw.Close()
+	return buf.Bytes()
+}
+
+// Archives a sosreport stores inside itself (hotsos packs sys/ as sys.tgz,
+// and sos compresses logs) are the sosreport's files: its host, its
+// relevance rules; their directories are never taken for hosts.
+func TestArchivesInsideASosreport(t *testing.T) {
+	root := "sosreport-n1-2022-01-01-abc/"
+	sys := tgzOf(t, map[string]string{"sys/fs/cgroup/a/notify_on_release": "0\n", "sys/kernel/mm/x": "1\n"})
+	logs := tgzOf(t, map[string]string{"logs/journalctl_--no-pager": "Dec  4 10:02:03 n1 kernel: nf_conntrack: nf_conntrack: table full, dropping packet\n"})
+	// A sosreport directory as hotsos keeps one, read file by file.
+	arts, errs := Expand([]Input{
+		{Name: root + "hostname", Data: []byte("n1\n")},
+		{Name: root + "sos_commands/kernel/sysctl_-a", Data: []byte("net.ipv4.ip_forward = 1\n")},
+		{Name: root + "sys.tgz", Data: sys},
+		{Name: root + "sos_commands/logs.tgz", Data: logs},
+	}, DefaultLimits())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	kinds := map[Kind]int{}
+	for _, a := range arts {
+		kinds[a.Kind]++
+		if a.Host != "n1" {
+			t.Errorf("%s: host %q (%s)", a.Name, a.Host, a.HostReason)
+		}
+	}
+	if len(arts) != 3 || kinds[KindLog] != 1 || kinds[KindSysctl] != 1 || kinds[KindSystem] != 1 {
+		t.Fatalf("artifacts %v", kinds)
+	}
+}
