@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -9,7 +10,11 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
@@ -27,6 +32,51 @@ var typeEnv = sync.OnceValue(func() map[string]any {
 	env["params"] = map[string]float64{}
 	return env
 })
+
+// compileConfig is the expr configuration every condition is compiled
+// with, built once: describing the environment reflects over every
+// vocabulary function, which expr.Compile would redo for each condition
+// (most of the rules' load time in the page).
+var (
+	compileMu     sync.Mutex
+	compileConfig = sync.OnceValue(func() *conf.Config {
+		c := conf.CreateNew()
+		expr.Env(typeEnv())(c)
+		expr.AsBool()(c)
+		c.Check()
+		return c
+	})
+)
+
+// parseCondition parses a condition with the shared configuration; the
+// tree is walked for diagnostics, then given to compileTree.
+func parseCondition(src string) (*parser.Tree, error) {
+	compileMu.Lock()
+	defer compileMu.Unlock()
+	return parser.ParseWithConfig(src, compileConfig())
+}
+
+// compileTree finishes what expr.Compile does, with the shared
+// configuration: type-check, optimise, compile. The configuration's type
+// cache is not safe for concurrent use, so compiles are serialised.
+func compileTree(tree *parser.Tree) (*vm.Program, error) {
+	compileMu.Lock()
+	defer compileMu.Unlock()
+	c := compileConfig()
+	if _, err := new(checker.Checker).PatchAndCheck(tree, c); err != nil {
+		return nil, err
+	}
+	if c.Optimize {
+		if err := optimizer.Optimize(&tree.Node, c); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return compiler.Compile(tree, c)
+}
 
 type program struct {
 	level string
@@ -56,7 +106,7 @@ func (r *Rule) compile() error {
 		}
 		base := r.condLines[level]
 		at := func(loc file.Location) int { return base + lineOf(src, loc.From) - 1 }
-		tree, err := parser.Parse(src)
+		tree, err := parseCondition(src)
 		if err != nil {
 			return r.exprError(level, base, err)
 		}
@@ -121,7 +171,7 @@ func (r *Rule) compile() error {
 		if len(problems) > 0 {
 			return problems[0]
 		}
-		p, err := expr.Compile(src, expr.Env(typeEnv()), expr.AsBool())
+		p, err := compileTree(tree)
 		if err != nil {
 			return r.exprError(level, base, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -112,11 +113,14 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 	if err := dec.Decode(&root); err != nil {
 		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
 	}
-	var r Rule
 	// Unknown keys are typos (explaind_by) that would silently do nothing.
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(&r); err != nil {
+	// They are looked for in the node tree already parsed, rather than by
+	// decoding the file a second time with KnownFields.
+	if err := unknownKeys(file, &root, reflect.TypeFor[Rule]()); err != nil {
+		return nil, err
+	}
+	var r Rule
+	if err := root.Decode(&r); err != nil {
 		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	r.File = file
@@ -239,6 +243,61 @@ func conditionLines(root *yaml.Node) (lines, keys map[string]int) {
 		}
 	}
 	return lines, keys
+}
+
+// unknownKeys reports the first mapping key of n that type t has no field
+// for, at its line, with the closest known key.
+func unknownKeys(file string, n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if err := unknownKeys(file, c, t); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		if t.Kind() == reflect.Slice {
+			for _, c := range n.Content {
+				if err := unknownKeys(file, c, t.Elem()); err != nil {
+					return err
+				}
+			}
+		}
+	case yaml.MappingNode:
+		switch t.Kind() {
+		case reflect.Map:
+			for i := 1; i < len(n.Content); i += 2 {
+				if err := unknownKeys(file, n.Content[i], t.Elem()); err != nil {
+					return err
+				}
+			}
+		case reflect.Struct:
+			fields := map[string]reflect.Type{}
+			var names []string
+			for i := 0; i < t.NumField(); i++ {
+				tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+				if tag == "" || tag == "-" {
+					continue
+				}
+				fields[tag] = t.Field(i).Type
+				names = append(names, tag)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				ft, ok := fields[k.Value]
+				if !ok {
+					return &LoadError{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s%s", k.Value, derive.Suggest(k.Value, names))}
+				}
+				if err := unknownKeys(file, n.Content[i+1], ft); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func yamlErrLine(err error) int {

@@ -35,7 +35,7 @@ func TestValidationRejectsTypos(t *testing.T) {
 		{"not boolean", rule("a", `events("tcp-oom") + params.min`, ""), 9, `expected bool`},
 		{"nil arithmetic", rule("a", `moved("TcpExt.ListenDrops") >= params.min`, ""), 9, `moved() is nil when its input was not collected`},
 		{"severity", strings.Replace(rule("a", `events("tcp-oom") >= params.min`, ""), "warning", "warn", 1), 3, `severity "warn" is not one of critical, warning, info; did you mean "warning"?`},
-		{"unknown key", rule("a", `events("tcp-oom") >= params.min`, "explaind_by: [b]\n"), 5, `field explaind_by not found`},
+		{"unknown key", rule("a", `events("tcp-oom") >= params.min`, "explaind_by: [b]\n"), 5, `unknown key explaind_by; did you mean "explained_by"?`},
 		{"level", strings.Replace(rule("a", `events("tcp-oom") >= params.min`, ""), "possible:", "likley:", 1), 8, `condition level "likley"`},
 		{"socket state", rule("a", `sockets_in_state("TIME_WAIT") >= params.min`, ""), 9, `unknown socket state "TIME_WAIT"; did you mean "TIME-WAIT"?`},
 		{"template", rule("a", `local_only_nodeports() >= params.min`, "") + "", 0, ""},
