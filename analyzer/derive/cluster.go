@@ -109,11 +109,13 @@ func ConcurrentMasters(all []*facts.Host) []Observation {
 		for host, l := range perInstance[inst] {
 			if l.state == "MASTER" {
 				hosts = append(hosts, host)
-				refs = append(refs, l.ref)
 			}
 		}
 		if len(hosts) >= 2 {
 			sort.Strings(hosts)
+			for _, host := range hosts {
+				refs = append(refs, perInstance[inst][host].ref)
+			}
 			out = append(out, obs(fmt.Sprintf("VRRP instance %s last entered MASTER on %s", inst, strings.Join(hosts, " and ")), refs...))
 		}
 	}

@@ -141,11 +141,17 @@ func IPVSReadded(h *facts.Host) []Observation {
 		states := map[string]*state{}
 		var order []string
 		for _, sn := range snaps {
+			// In listing order, so the report does not depend on map order.
 			present := map[string]*ipvs.Service{}
+			var listed []string
 			for _, s := range sn.Services {
+				if _, dup := present[s.Key()]; !dup {
+					listed = append(listed, s.Key())
+				}
 				present[s.Key()] = s
 			}
-			for k, s := range present {
+			for _, k := range listed {
+				s := present[k]
 				st := states[k]
 				if st == nil {
 					st = &state{}

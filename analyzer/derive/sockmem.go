@@ -2,6 +2,8 @@ package derive
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -397,8 +399,8 @@ var _ = declare(Func{
 		return func() int {
 			b := kubeChainBackends(c.Host())
 			if len(b) >= 2 {
-				for name, refs := range b {
-					c.Ref(refs[0], "KUBE- rules in the "+name+" backend")
+				for _, name := range slices.Sorted(maps.Keys(b)) {
+					c.Ref(b[name][0], "KUBE- rules in the "+name+" backend")
 				}
 			}
 			return len(b)
