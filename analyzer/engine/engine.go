@@ -38,39 +38,65 @@ type Options struct {
 // returns the report. inputErrors are problems met while expanding the
 // inputs; they are carried into the report.
 func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Options) *Report {
+	return Prepare(arts, inputErrors, opt).Evaluate(opt.Rules, opt.Params)
+}
+
+// Prepared is a case's facts, built once: parsing every artifact and
+// measuring every capture is most of an analysis, and a rule edited in the
+// playground only needs the rules evaluated again on the same facts.
+type Prepared struct {
+	arts        []*artifact.Artifact
+	inputErrors []artifact.Error
+	warns       map[string][]source.Warning
+	hosts       []*facts.Host
+	cluster     *facts.Host // every host merged; nil with one host
+	opt         Options
+}
+
+// Prepare parses the artifacts into facts (opt.Rules and opt.Params are
+// not used: Evaluate takes them).
+func Prepare(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Options) *Prepared {
+	p := &Prepared{arts: arts, inputErrors: inputErrors, opt: opt}
+	p.hosts, p.warns = facts.Build(arts, opt.Facts)
+	if len(p.hosts) > 1 {
+		names := make([]string, len(p.hosts))
+		for i, h := range p.hosts {
+			names[i] = h.Name
+		}
+		p.cluster = facts.Merge(strings.Join(names, ","), p.hosts)
+	}
+	return p
+}
+
+// Evaluate runs the rules on the prepared facts and builds the report.
+// It only reads the facts, so it can run again with other rules or
+// parameters and gives what Analyze would.
+func (p *Prepared) Evaluate(rules *RuleSet, params map[string]map[string]float64) *Report {
 	rep := &Report{
 		Schema: Schema,
-		Tool:   Tool{Name: "nettriage", Version: opt.Version, Rules: opt.Rules.Version()},
+		Tool:   Tool{Name: "nettriage", Version: p.opt.Version, Rules: rules.Version()},
 	}
-	for _, e := range inputErrors {
+	for _, e := range p.inputErrors {
 		rep.Errors = append(rep.Errors, Error{Artifact: e.Artifact, Message: e.Message})
 	}
-	for _, n := range opt.NotAnalysed {
+	for _, n := range p.opt.NotAnalysed {
 		rep.NotAnalysed = append(rep.NotAnalysed, NotAnalysed{Path: n.Path, Count: n.Count, Reason: n.Reason})
 	}
-	hosts, warns := facts.Build(arts, opt.Facts)
-	for _, a := range arts {
-		w := append(append([]source.Warning(nil), a.Warnings...), warns[a.Name]...)
+	for _, a := range p.arts {
+		w := append(append([]source.Warning(nil), a.Warnings...), p.warns[a.Name]...)
 		if w == nil {
 			w = []source.Warning{}
 		}
 		rep.Artifacts = append(rep.Artifacts, ArtifactInfo{Name: a.Name, Host: a.Host, Namespace: a.Namespace,
 			Kind: string(a.Kind), Command: a.Command, Size: a.Size, Warnings: w, WarningsTotal: len(w), HostReason: a.HostReason})
 	}
-	var cluster *facts.Host
-	if len(hosts) > 1 {
-		names := make([]string, len(hosts))
-		for i, h := range hosts {
-			names[i] = h.Name
-		}
-		cluster = facts.Merge(strings.Join(names, ","), hosts)
-	}
+	hosts := p.hosts
 	var clusterChecks []Check
-	if cluster != nil {
-		ev := newEvaluator(cluster, hosts)
-		for _, r := range opt.Rules.Rules {
+	if p.cluster != nil {
+		ev := newEvaluator(p.cluster, hosts)
+		for _, r := range rules.Rules {
 			if r.Scope == "cluster" {
-				ev.run(r, opt.Params[r.ID], rep)
+				ev.run(r, params[r.ID], rep)
 				chk := rep.Checks[len(rep.Checks)-1]
 				rep.Checks = rep.Checks[:len(rep.Checks)-1]
 				chk.Reason = "across hosts: " + chk.Reason
@@ -88,16 +114,16 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 	}
 	for _, h := range hosts {
 		rep.Hosts = append(rep.Hosts, h.Name)
-		rep.Counters = append(rep.Counters, counterMoves(h, opt.Rules)...)
-		rep.Totals = append(rep.Totals, counterTotals(h, opt.Rules)...)
+		rep.Counters = append(rep.Counters, counterMoves(h, rules)...)
+		rep.Totals = append(rep.Totals, counterTotals(h, rules)...)
 		ev := newEvaluator(h, hosts)
-		for _, r := range opt.Rules.Rules {
+		for _, r := range rules.Rules {
 			if r.Scope != "cluster" {
-				ev.run(r, opt.Params[r.ID], rep)
+				ev.run(r, params[r.ID], rep)
 			}
 		}
 		// A cluster rule's outcome is every host's status for it.
-		for _, r := range opt.Rules.Rules {
+		for _, r := range rules.Rules {
 			if r.Scope != "cluster" {
 				continue
 			}
@@ -110,9 +136,9 @@ func Analyze(arts []*artifact.Artifact, inputErrors []artifact.Error, opt Option
 			rep.Checks = append(rep.Checks, chk)
 		}
 	}
-	linkExplanations(rep.Findings, opt.Rules)
+	linkExplanations(rep.Findings, rules)
 	labelEvidence(rep)
-	timeline.Attach(hosts, rep, opt.Timeline)
+	timeline.Attach(hosts, rep, p.opt.Timeline)
 	rep.Normalize()
 	return rep
 }

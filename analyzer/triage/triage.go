@@ -173,6 +173,20 @@ func Read(ctx context.Context, inputs []Input, opt Options) *Inputs {
 // Analyze expands the read inputs and runs the rules. Captures are read
 // while they are analysed; ctx stops them.
 func (in *Inputs) Analyze(ctx context.Context, opt Options) *Result {
+	return in.Prepare(ctx, opt).Evaluate(opt.Rules, opt.Params)
+}
+
+// Case is a case read and parsed: its artifacts and their facts, the
+// captures' measurements included. Evaluate runs rules on it without
+// reading anything again, which is what a rule edit needs.
+type Case struct {
+	arts []*artifact.Artifact
+	prep *engine.Prepared
+}
+
+// Prepare expands the read inputs and builds their facts; opt.Rules and
+// opt.Params are not used. Captures are read (once) here; ctx stops them.
+func (in *Inputs) Prepare(ctx context.Context, opt Options) *Case {
 	inputs := make([]artifact.Input, len(in.inputs))
 	copy(inputs, in.inputs)
 	for i, h := range in.held {
@@ -197,20 +211,23 @@ func (in *Inputs) Analyze(ctx context.Context, opt Options) *Result {
 		errs = append(errs, artifact.Error{Artifact: "rules", Message: e.Error()})
 	}
 	assignHosts(arts, opt.Host)
-	rep := engine.Analyze(arts, errs, engine.Options{
-		Rules:       opt.Rules,
-		Params:      opt.Params,
+	return &Case{arts: arts, prep: engine.Prepare(arts, errs, engine.Options{
 		Facts:       facts.Options{Year: opt.Year, Location: opt.Location, Progress: opt.Progress},
 		Version:     opt.Version,
 		NotAnalysed: ex.NotAnalysed,
-	})
-	for _, c := range rep.Captures {
-		if c.Packets == 0 {
-			rep.Errors = append(rep.Errors, schema.Error{Artifact: c.Artifact, Message: "no packets could be read: the capture is unusable"})
+	})}
+}
+
+// Evaluate runs the rules on the case and builds the report.
+func (c *Case) Evaluate(rules *engine.RuleSet, params map[string]map[string]float64) *Result {
+	rep := c.prep.Evaluate(rules, params)
+	for _, cp := range rep.Captures {
+		if cp.Packets == 0 {
+			rep.Errors = append(rep.Errors, schema.Error{Artifact: cp.Artifact, Message: "no packets could be read: the capture is unusable"})
 		}
 	}
 	rep.Normalize()
-	return &Result{Report: rep, Artifacts: arts}
+	return &Result{Report: rep, Artifacts: c.arts}
 }
 
 // Close closes captures opened while sniffing that no analysis read.

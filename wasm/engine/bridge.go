@@ -155,7 +155,6 @@ func (b *bridge) handle(msg js.Value, ctx context.Context) {
 		reply("rules", "json", session.JSON(b.s.Rules()))
 	case "rule":
 		file := msg.Get("file").String()
-		b.s.SetProgress(b.progress(id, ctx))
 		rep, err := b.s.SetRule(file, []byte(msg.Get("yaml").String()))
 		var le *engine.LoadError
 		switch {

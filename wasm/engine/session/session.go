@@ -41,10 +41,11 @@ type Session struct {
 	rules  map[string]*engine.Rule // compiled rule per file
 	edited map[string]bool
 
-	// The case: the inputs of the last analysis, read once and analysed
-	// again when a rule changes, and the redaction secret of its exports.
+	// The case: the inputs of the last analysis, read and parsed once (its
+	// facts and capture measurements kept, so a rule change only evaluates
+	// the rules again), and the redaction secret of its exports.
 	inputs *triage.Inputs
-	ctx    context.Context
+	parsed *triage.Case
 	opts   triage.Options
 	key    []byte
 	arts   []*artifact.Artifact
@@ -97,31 +98,28 @@ func (s *Session) RuleSet() *engine.RuleSet {
 	return engine.NewRuleSet(list)
 }
 
-// Analyze starts a new case: it reads inputs (captures stay streams, read
-// again on re-evaluation) and analyses them with the session's rules and
+// Analyze starts a new case: it reads and parses the inputs (a capture
+// is streamed through once) and analyses them with the session's rules and
 // Limits; opt.Rules, opt.Limits and opt.Version are set by the session.
-// ctx stops the reading, also of a later re-evaluation's captures.
+// ctx stops the reading.
 func (s *Session) Analyze(ctx context.Context, inputs []triage.Input, opt triage.Options) *engine.Report {
 	if s.inputs != nil {
 		s.inputs.Close()
 	}
 	opt.Limits, opt.Version = Limits(), s.version
-	s.ctx, s.opts, s.key = ctx, opt, redact.NewKey()
+	s.opts, s.key = opt, redact.NewKey()
 	s.inputs = triage.Read(ctx, inputs, opt)
+	s.parsed = s.inputs.Prepare(ctx, opt)
+	s.inputs.Close() // every capture was read; nothing reads them again
 	return s.run()
 }
 
 // HasInputs reports whether an analysis has been run.
-func (s *Session) HasInputs() bool { return s.inputs != nil }
+func (s *Session) HasInputs() bool { return s.parsed != nil }
 
-// SetProgress replaces the progress callback of the kept options, so a
-// re-evaluation reports to the request that caused it.
-func (s *Session) SetProgress(p func(artifact string, done, total int64)) { s.opts.Progress = p }
-
+// run evaluates the session's rules on the parsed case.
 func (s *Session) run() *engine.Report {
-	opt := s.opts
-	opt.Rules = s.RuleSet()
-	res := s.inputs.Analyze(s.ctx, opt)
+	res := s.parsed.Evaluate(s.RuleSet(), s.opts.Params)
 	s.arts, s.report = res.Artifacts, res.Report
 	return s.report
 }

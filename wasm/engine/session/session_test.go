@@ -1,9 +1,11 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,5 +218,47 @@ func TestArtifactWindowOfLongArtifact(t *testing.T) {
 	v, _ = s.Artifact("messages", 2500, 2502)
 	if v.First > 2500 || v.First+len(v.Lines) <= 2502 || v.First < 2000 {
 		t.Errorf("window %d+%d does not centre 2500-2502", v.First, len(v.Lines))
+	}
+}
+
+// A rule edit is evaluated on the facts and capture measurements already
+// computed: the capture is never opened again.
+func TestRuleEditReadsNoCaptureAgain(t *testing.T) {
+	s, err := New("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../../samples/tw-recycle-nat/capture/syn-drops.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opens := 0
+	in := triage.Input{Name: "syn-drops.pcap", Open: func() (io.ReadCloser, error) {
+		opens++
+		return io.NopCloser(bytes.NewReader(raw)), nil
+	}}
+	rep := s.Analyze(context.Background(), []triage.Input{in}, triage.Options{})
+	before := confidence(rep, "tw-recycle-nat")
+	if before == "none" || len(rep.Captures) != 1 {
+		t.Fatalf("the capture gave no tw-recycle-nat finding: %+v", rep.Captures)
+	}
+	var src string
+	for _, r := range s.Rules() {
+		if r.ID == "tw-recycle-nat" {
+			src = r.Source
+		}
+	}
+	rep, err = s.SetRule("tw-recycle-nat.yaml", []byte(src+"\n# edited in the playground\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := confidence(rep, "tw-recycle-nat"); c != before || len(rep.Captures) != 1 || rep.Captures[0].Packets == 0 {
+		t.Errorf("after the edit: %s (was %s), captures %+v", c, before, rep.Captures)
+	}
+	if _, err := s.ResetRules(); err != nil {
+		t.Fatal(err)
+	}
+	if opens != 1 {
+		t.Errorf("the capture was opened %d times, want once", opens)
 	}
 }
