@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"reflect"
@@ -111,7 +112,7 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		return nil, &LoadError{File: file, Line: yamlErrLine(err), Msg: err.Error()}
+		return nil, yamlSyntaxError(file, data, err)
 	}
 	// Unknown keys are typos (explaind_by) that would silently do nothing.
 	// They are looked for in the node tree already parsed, rather than by
@@ -298,6 +299,42 @@ func unknownKeys(file string, n *yaml.Node, t reflect.Type) error {
 		}
 	}
 	return nil
+}
+
+// yamlSyntaxError locates a YAML syntax error. yaml.v3 counts lines from
+// 0 in most of its syntax messages (not in its scanner's) and leaves the
+// line out on the first one, so the line it prints cannot be trusted: the
+// error's line is found instead by parsing ever longer prefixes of the
+// file until one fails with the same problem. Rule files are small, and
+// this runs only on an error.
+func yamlSyntaxError(file string, data []byte, err error) *LoadError {
+	problem := yamlProblem(err)
+	if bytes.Count(data, []byte("\n")) <= maxLocateLines {
+		var prefix []byte
+		for i, l := range bytes.SplitAfter(data, []byte("\n")) {
+			prefix = append(prefix, l...)
+			var n yaml.Node
+			if e := yaml.NewDecoder(bytes.NewReader(prefix)).Decode(&n); e != nil && e != io.EOF && yamlProblem(e) == problem {
+				return &LoadError{File: file, Line: i + 1, Msg: problem}
+			}
+		}
+	}
+	return &LoadError{File: file, Line: yamlErrLine(err), Msg: problem}
+}
+
+// maxLocateLines bounds yamlSyntaxError's quadratic search.
+const maxLocateLines = 2000
+
+// yamlProblem is a yaml.v3 error's message without its "yaml: " and
+// "line N: " prefixes.
+func yamlProblem(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 && strings.Trim(rest[:i], "0123456789") == "" {
+			msg = rest[i+2:]
+		}
+	}
+	return msg
 }
 
 func yamlErrLine(err error) int {

@@ -41,6 +41,12 @@ func TestValidationRejectsTypos(t *testing.T) {
 		{"template", rule("a", `local_only_nodeports() >= params.min`, "") + "", 0, ""},
 		{"template unknown", strings.Replace(rule("a", `local_only_nodeports() >= params.min`, ""), "summary: s", "summary: port {{nodeprot}}", 1), 4, `refers to {{nodeprot}}`},
 		{"decisive", rule("a", `events("tcp-oom") >= params.min`, "decisive: [moved]\n"), 5, `decisive names moved, which no condition calls`},
+		// YAML syntax errors at the line that holds them (yaml.v3 prints
+		// most of them one line early, and none on the first line).
+		{"yaml flow", rule("a", `events("tcp-oom") >= params.min`, "explained_by: [b\n"), 5, `did not find expected ',' or ']'`},
+		{"yaml tab", strings.Replace(rule("a", `events("tcp-oom") >= params.min`, ""), "  min: 1", "\tmin: 1", 1), 6, `found character that cannot start any token`},
+		{"yaml first line", "id: a: b\n" + rule("a", "true", "")[len("id: a\n"):], 1, `mapping values are not allowed`},
+		{"yaml mapping", rule("a", `events("tcp-oom") >= params.min`, "") + "inputs: x: y\n", 10, `mapping values are not allowed`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := engine.ParseRule("bad.yaml", []byte(c.file))
