@@ -96,6 +96,20 @@ func pawsSYNs(call Call, maxAge, minRetrans float64) int {
 			cr.frame(u.Flow, u.Frame, u.Time, fmt.Sprintf("SYN with TSval %d, %d below this address's connection %.1f s earlier; retransmitted %d times, never answered, while %d other SYNs from %s were answered",
 				u.TSval, u.TSBehind, u.TSAge, u.Retrans, answered(cr.c, u), u.Client.Addr()))
 			cr.flow(u.Flow)
+			// The other half of the comparison: the earlier connection's
+			// packet whose TSval the server kept.
+			p := u.Prev
+			if p.Frame == 0 {
+				return
+			}
+			note := fmt.Sprintf("earlier connection from the same address: TSval %d, the server's last timestamp from it", p.TSval)
+			if cr.c.Flow(p.Flow) != nil {
+				cr.frame(p.Flow, p.Frame, p.Time, note)
+				cr.flow(p.Flow)
+			} else {
+				// Not retained: name the packet by what the comparison kept.
+				cr.call.Frame(cr.c.Artifact, p.Frame, netip.AddrPortFrom(u.Client.Addr(), p.ClientPort).String()+" → "+u.Server.String(), p.Time, note)
+			}
 		})
 }
 

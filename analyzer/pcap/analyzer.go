@@ -39,9 +39,30 @@ type portKey struct {
 	port, rport uint16
 }
 
+// pairTS is the latest timestamp a client address sent a server, as the
+// server's kernel keeps it for PAWS, and the packet that carried it, so a
+// SYN found below it can show what it was compared with.
 type pairTS struct {
-	ts uint32
-	t  int64
+	t     int64 // when it was remembered: the SYN-ACK, or the close
+	at    int64 // when the packet carrying ts was sent
+	id    int   // that packet's flow, and the flow's tracker slot
+	idx   int32
+	frame uint32
+	ts    uint32
+	port  uint16 // the client's port in that flow
+}
+
+// regressedSYN is what a flow's first SYN, whose TSval regressed, was
+// compared with.
+type regressedSYN struct {
+	prev pairTS
+	syn  int // the SYN's frame
+}
+
+// flowRef names a flow by tracker slot and ID, as a slot is reused.
+type flowRef struct {
+	idx int32
+	id  int
 }
 
 type natEntry struct {
@@ -73,6 +94,13 @@ type tracker struct {
 	natDirs map[dirKey]uint8 // 1: originals were translated; 2: seen only as translated copies
 	ifaces  map[int64]bool
 
+	// PAWS comparisons of live flows, until they finalize: a regressed
+	// SYN's, by its flow's ID; and by an earlier connection's ID, the flow
+	// whose SYN was compared with it, to keep that connection when the SYN
+	// went unanswered.
+	regressed map[int]regressedSYN
+	awaited   map[int]flowRef
+
 	hangs     []Hang
 	dns       dnsState
 	hostTTL   map[netip.Addr]uint8 // TTL of each server's SYN-ACKs: its own stack
@@ -91,6 +119,7 @@ func newTracker(c *Capture, maxFlows int) *tracker {
 	}
 	return &tracker{c: c, maxFlows: maxFlows, index: map[uint64]int32{}, alias: map[flowKey]aliasRef{},
 		ports: map[uint64]int32{}, recent: map[uint64]int64{}, pairs: map[SourcePair]pairTS{},
+		regressed: map[int]regressedSYN{}, awaited: map[int]flowRef{},
 		nat: map[dirKey]*natEntry{}, natDirs: map[dirKey]uint8{}, ifaces: map[int64]bool{},
 		hostTTL: map[netip.Addr]uint8{}, udp: map[uint64]int64{}}
 }
@@ -224,15 +253,26 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 		pair := SourcePair{toAddr(p.src, p.v6), toAddr(p.dst, p.v6)}
 		if prev, ok := t.pairs[pair]; ok && seqAfter(prev.ts, p.tsval) {
 			f.tsRegress, f.tsBehind, f.tsAge = true, prev.ts-p.tsval, p.t-prev.t
+			t.regressed[f.id] = regressedSYN{prev, p.frame}
+			// The earlier connection is half of the proof, when the SYN
+			// goes unanswered: that is known when it finalizes (a
+			// finalized one was kept or not already).
+			if pf := t.fl(prev.idx); prev.id != f.id && pf.live && pf.id == prev.id {
+				if r, ok := t.awaited[prev.id]; !ok || !t.fl(r.idx).pawsHit(r.id) {
+					t.awaited[prev.id] = flowRef{idx, f.id}
+				}
+			}
 		}
 	}
 	if wasClosed == 0 && f.closed != 0 {
 		t.closed = append(t.closed, closedRef{idx, f.id, p.t})
 	}
-	if wasClosed == 0 && f.closed != 0 && f.client >= 0 {
-		c := &f.side[f.client]
-		if c.hasTS {
-			t.rememberTS(SourcePair{toAddr(addrOf(f, f.client), f.v6), toAddr(addrOf(f, 1-f.client), f.v6)}, c.lastTS, p.t)
+	// Until the connection is gone, each client packet after the close
+	// (its FIN, its last ACK) moves the timestamp the server keeps: it
+	// stores the last one it received when its socket enters TIME-WAIT.
+	if f.closed != 0 && f.client >= 0 && (wasClosed == 0 || (d == f.client && p.hasTS)) {
+		if c := &f.side[f.client]; c.hasTS {
+			t.rememberTS(SourcePair{toAddr(addrOf(f, f.client), f.v6), toAddr(addrOf(f, 1-f.client), f.v6)}, f.clientTS(idx), p.t)
 		}
 	}
 	if p.flags&(flagSYN|flagACK) == flagSYN|flagACK && f.side[d].syns == 1 && f.client >= 0 {
@@ -247,7 +287,7 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 			t.c.Answered[pair]++
 		}
 		if c := &f.side[f.client]; c.hasTS {
-			t.rememberTS(pair, c.lastTS, p.t)
+			t.rememberTS(pair, f.clientTS(idx), p.t)
 		}
 	}
 }
@@ -259,7 +299,15 @@ func addrOf(f *flow, i int) [16]byte {
 	return f.key.b
 }
 
-func (t *tracker) rememberTS(pair SourcePair, ts uint32, now int64) {
+// clientTS returns the client's latest timestamp in flow f (tracker slot
+// idx) and the packet that carried it, to remember for PAWS.
+func (f *flow) clientTS(idx int32) pairTS {
+	c := &f.side[f.client]
+	return pairTS{at: c.lastTSTime, id: f.id, idx: idx, frame: uint32(c.lastTSFrame), ts: c.lastTS, port: f.addr(f.client).Port()}
+}
+
+// rememberTS keeps ts as the pair's latest timestamp at now.
+func (t *tracker) rememberTS(pair SourcePair, ts pairTS, now int64) {
 	if len(t.pairs) >= maxPairs {
 		for k, v := range t.pairs {
 			if now-v.t > 60*int64(time.Second) {
@@ -271,7 +319,8 @@ func (t *tracker) rememberTS(pair SourcePair, ts uint32, now int64) {
 		}
 	}
 	if prev, ok := t.pairs[pair]; !ok || now >= prev.t {
-		t.pairs[pair] = pairTS{ts, now}
+		ts.t = now
+		t.pairs[pair] = ts
 	}
 }
 
@@ -590,6 +639,16 @@ func (t *tracker) events(f *flow) {
 	at := func(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 	interesting := f.notable || f.twinOf != 0 || f.reused || f.closed == 2 || f.gap >= int64(10*time.Second)
 	t.expert(f, c, s, client, server)
+	reg, regressed := t.regressed[f.id]
+	if regressed {
+		delete(t.regressed, f.id)
+	}
+	if r, ok := t.awaited[f.id]; ok {
+		delete(t.awaited, f.id)
+		if t.fl(r.idx).pawsHit(r.id) {
+			interesting = true // an unanswered SYN was compared with this connection
+		}
+	}
 
 	if f.clientKnown() && c.syns > 0 && !f.synack && len(t.c.UnansweredSYNs) < maxEvents {
 		interesting = true
@@ -597,7 +656,7 @@ func (t *tracker) events(f *flow) {
 			Time: at(f.first), Retrans: int(c.syns - 1), RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
 			Regressed: f.tsRegress}
 		if f.tsRegress {
-			u.TSBehind, u.TSAge = f.tsBehind, seconds(f.tsAge)
+			u.TSBehind, u.TSAge, u.Prev = f.tsBehind, seconds(f.tsAge), reg.compared()
 		}
 		t.c.UnansweredSYNs = append(t.c.UnansweredSYNs, u)
 		if c.syns > 1 && len(t.c.Stalls) < maxEvents {
@@ -669,11 +728,30 @@ func (t *tracker) events(f *flow) {
 	case 2:
 		out.Closed = "rst"
 	}
+	if regressed && f.pawsHit(f.id) {
+		out.Compared = []ComparedPacket{reg.compared()}
+	}
 	out.recs, out.client = f.recList(), ci
 	for i := range f.side {
 		out.synSeen[i], out.isn[i] = f.side[i].synSeen, f.side[i].isn
 	}
 	t.c.Flows = append(t.c.Flows, out)
+}
+
+// compared returns the earlier connection's packet that the SYN was
+// compared with.
+func (r regressedSYN) compared() ComparedPacket {
+	p := &r.prev
+	return ComparedPacket{Flow: p.id, ClientPort: p.port, Frame: int(p.frame), Time: time.Unix(0, p.at).UTC(),
+		TSval: p.ts, With: r.syn}
+}
+
+// pawsHit reports whether f is the flow with ID id and its first SYN,
+// whose TSval regressed, was not answered at once: what PAWS does to a
+// SYN. A regressed SYN that was answered is common behind NAT and
+// explains nothing.
+func (f *flow) pawsHit(id int) bool {
+	return f.id == id && f.tsRegress && f.client >= 0 && (!f.synack || f.side[f.client].syns > 1)
 }
 
 // maxConversations is how many of the busiest connections a capture's

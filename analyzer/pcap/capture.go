@@ -128,6 +128,10 @@ type Flow struct {
 	Packets      []Packet       `json:"packets"` // filled by PacketList
 	Omitted      int            `json:"omitted_packets"`
 	Total        int            `json:"total_packets"`
+	// Compared are packets of other connections a measurement of this one
+	// was compared with: for a SYN whose TSval regressed, the earlier
+	// connection's packet that set the timestamp the server remembers.
+	Compared []ComparedPacket `json:"compared,omitempty"`
 
 	recs    []rec
 	client  int
@@ -137,6 +141,10 @@ type Flow struct {
 
 // Packet is one packet of a flow, as drawn in a ladder diagram.
 type Packet = schema.Packet
+
+// ComparedPacket is a packet of another connection that a measurement of a
+// flow was compared with.
+type ComparedPacket = schema.ComparedPacket
 
 // Summary is a one-line description of a packet in the flow's context.
 func (f *Flow) Summary(p Packet) string {
@@ -176,6 +184,10 @@ type UnansweredSYN struct {
 	TSBehind  uint32  // how far the TSval is below the same client's earlier connection to this server
 	TSAge     float64 // seconds since that earlier connection's timestamp was seen; 0 when no regression
 	Regressed bool
+	// Prev is the earlier connection's packet whose TSval this SYN's is
+	// below (zero when not Regressed). Its flow is retained when it was
+	// still tracked at the SYN, and may not be otherwise.
+	Prev ComparedPacket
 }
 
 // Twin is a segment from an address that is not the flow's peer but that

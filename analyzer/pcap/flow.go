@@ -65,18 +65,29 @@ var noteNames = []string{"retransmission", "spurious retransmission", "fast retr
 	"outside the window", "un-NATed twin", "first packet after idle gap", "kept its untranslated address",
 	"port reused", "ACKs unseen data", "sent after this side's own RST"}
 
-// rec is one packet as kept in a flow's bounded packet list.
+// rec is one packet as kept in a flow's bounded packet list (28 per
+// flow). Its time is split in two words so that the record aligns on 4
+// bytes: 36 bytes, where an int64 would pad it to 40.
 type rec struct {
-	t     int64
+	tHi   int32 // time in nanoseconds since the epoch, high and low words
+	tLo   uint32
 	frame uint32
+	n     uint32 // position in the flow, 1-based: a jump between two kept packets is the packets left out
 	seq   uint32
 	ack   uint32
+	tsval uint32 // TCP timestamp value, when dir has recTS
 	plen  uint16
 	win   uint16
-	flags uint8
-	dir   uint8
 	notes uint16
+	flags uint8
+	dir   uint8 // the sending side (bit 0), and recTS
 }
+
+// recTS marks, in rec.dir, a packet that carried a timestamp option.
+const recTS = 2
+
+func (r *rec) time() int64 { return int64(r.tHi)<<32 | int64(r.tLo) }
+func (r *rec) side() int   { return int(r.dir & 1) }
 
 const (
 	headRecs = 6  // first packets of a flow
@@ -109,6 +120,10 @@ type side struct {
 	lastTime int64
 	hasTS    bool
 	lastTS   uint32
+
+	// The packet that carried lastTS: when it was sent, and its frame.
+	lastTSTime  int64
+	lastTSFrame int
 
 	packets, retrans, spurious, fast, ooo, dupAcks, zeroWins, keepAlives, rsts, afterRST, fins, syns, oow, tsRegress int32
 	bytes                                                                                                            int64
@@ -267,9 +282,14 @@ func (f *flow) clientSide() int {
 	return 1
 }
 
+// record keeps packet p, sent by side dir, in the flow's packet list;
+// step counts it in f.packets first, which makes that its position.
 func (f *flow) record(p *packet, dir int, notes uint16) {
-	r := rec{t: p.t, frame: uint32(p.frame), seq: p.seq, ack: p.ack, plen: uint16(min(p.plen, 65535)),
-		win: p.win, flags: p.flags, dir: uint8(dir), notes: notes}
+	r := rec{tHi: int32(p.t >> 32), tLo: uint32(p.t), frame: uint32(p.frame), n: uint32(f.packets), seq: p.seq, ack: p.ack,
+		plen: uint16(min(p.plen, 65535)), win: p.win, flags: p.flags, dir: uint8(dir), notes: notes}
+	if p.hasTS {
+		r.tsval, r.dir = p.tsval, r.dir|recTS
+	}
 	if notes != 0 {
 		f.notable = true
 	}
@@ -333,7 +353,7 @@ func (f *flow) track(p *packet, d int) uint16 {
 		if s.hasTS && seqAfter(s.lastTS, p.tsval) && s.lastTS-p.tsval > 1 {
 			s.tsRegress++
 		}
-		s.hasTS, s.lastTS = true, p.tsval
+		s.hasTS, s.lastTS, s.lastTSTime, s.lastTSFrame = true, p.tsval, p.t, p.frame
 	}
 	if s.rsts > 0 && !rst {
 		s.afterRST++
@@ -688,19 +708,23 @@ func (f *Flow) PacketList() []Packet {
 	}
 	out := make([]Packet, 0, len(f.recs))
 	for _, r := range f.recs {
+		d := r.side()
 		dir := ">"
-		if int(r.dir) != f.client {
+		if d != f.client {
 			dir = "<"
 		}
 		seq, ack := r.seq, r.ack
-		if f.synSeen[r.dir] {
-			seq -= f.isn[r.dir]
+		if f.synSeen[d] {
+			seq -= f.isn[d]
 		}
-		if f.synSeen[1-r.dir] && r.flags&flagACK != 0 {
-			ack -= f.isn[1-r.dir]
+		if f.synSeen[1-d] && r.flags&flagACK != 0 {
+			ack -= f.isn[1-d]
 		}
-		pk := Packet{Frame: int(r.frame), Time: time.Unix(0, r.t).UTC(), Dir: dir, Flags: flagString(r.flags),
-			Seq: seq, Ack: ack, Len: int(r.plen), Win: int(r.win)}
+		pk := Packet{Frame: int(r.frame), Time: time.Unix(0, r.time()).UTC(), Dir: dir, Flags: flagString(r.flags),
+			Seq: seq, Ack: ack, Len: int(r.plen), Win: int(r.win), N: int(r.n)}
+		if r.dir&recTS != 0 {
+			pk.TSval = r.tsval
+		}
 		for b := 0; b < len(noteNames); b++ {
 			if r.notes&(1<<b) != 0 {
 				pk.Notes = append(pk.Notes, noteNames[b])

@@ -448,3 +448,155 @@ func TestHangWithKeepAlives(t *testing.T) {
 		t.Errorf("hangs %+v: want one 300 s wait with 5 keep-alives", c.Hangs)
 	}
 }
+
+// TestPAWSComparedPacket checks that a SYN whose TSval regressed carries
+// the earlier connection's packet it was compared with, and that kept
+// packets carry their TSval and their position in the flow.
+func TestPAWSComparedPacket(t *testing.T) {
+	c := analyzeBytes(t, pcaptest.TwRecycle(true).Bytes())
+	if len(c.UnansweredSYNs) != 6 {
+		t.Fatalf("unanswered SYNs %d, want 6", len(c.UnansweredSYNs))
+	}
+	for _, u := range c.UnansweredSYNs {
+		f := c.Flow(u.Flow)
+		if f == nil {
+			t.Fatalf("flow %d of SYN %d not retained", u.Flow, u.Frame)
+		}
+		if len(f.Compared) != 1 || f.Compared[0] != u.Prev {
+			t.Errorf("flow %d compared %+v, want the SYN's %+v", f.ID, f.Compared, u.Prev)
+		}
+		if u.Prev.With != u.Frame || u.Prev.Flow == 0 || u.Prev.Flow == u.Flow {
+			t.Errorf("SYN %d compared %+v", u.Frame, u.Prev)
+		}
+		pkts := f.PacketList()
+		syn := pkts[0]
+		if syn.Frame != u.Frame || syn.TSval == 0 || int32(u.Prev.TSval-syn.TSval) <= 0 || u.Prev.TSval-syn.TSval != u.TSBehind {
+			t.Errorf("SYN %+v, compared TSval %d: want it below, by %d", syn, u.Prev.TSval, u.TSBehind)
+		}
+		for i, p := range pkts {
+			if p.N != i+1 || p.TSval == 0 {
+				t.Errorf("flow %d packet %d: N %d, TSval %d; want N %d and a TSval", f.ID, p.Frame, p.N, p.TSval, i+1)
+			}
+		}
+
+		// The earlier connection was still tracked when the SYN came (it
+		// closed 0.5 s before): it is retained, and its packet is the
+		// client's, with that TSval.
+		prev := c.Flow(u.Prev.Flow)
+		if prev == nil {
+			t.Fatalf("earlier flow %d not retained", u.Prev.Flow)
+		}
+		if prev.Client.Port() != u.Prev.ClientPort || prev.Client.Addr() != u.Client.Addr() {
+			t.Errorf("earlier flow's client %s, compared port %d", prev.Client, u.Prev.ClientPort)
+		}
+		found := false
+		for _, p := range prev.PacketList() {
+			if p.Frame == u.Prev.Frame {
+				found = true
+				if p.Dir != ">" || p.TSval != u.Prev.TSval || !p.Time.Equal(u.Prev.Time) {
+					t.Errorf("earlier packet %+v, compared %+v", p, u.Prev)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("frame %d not in the earlier flow's packets", u.Prev.Frame)
+		}
+	}
+	for _, f := range analyzeBytes(t, pcaptest.TwRecycle(false).Bytes()).Flows {
+		if len(f.Compared) > 0 {
+			t.Errorf("near miss: flow %d compared %+v", f.ID, f.Compared)
+		}
+	}
+}
+
+// pawsLate is an earlier connection that closes normally, then, once it is
+// no longer tracked, a SYN from the same address with a TSval far below.
+func pawsLate() *pcaptest.Capture {
+	c := pcaptest.New()
+	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
+	early := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
+	k := c.Conn(early, srv, 1000, 5000)
+	end := k.Handshake(pcaptest.Epoch)
+	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
+	k.Close(end.Add(3*time.Millisecond), false)
+	late := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
+	s := c.Conn(late, srv, 77000, 0)
+	for _, back := range []int{5, 6, 8, 12} {
+		s.SYN(pcaptest.Epoch.Add(time.Duration(back) * time.Second))
+	}
+	return c
+}
+
+// An earlier connection finalized before the SYN is not retained, and the
+// comparison still names its packet.
+func TestPAWSComparedFlowGone(t *testing.T) {
+	c := analyzeBytes(t, pawsLate().Bytes())
+	if len(c.UnansweredSYNs) != 1 || !c.UnansweredSYNs[0].Regressed {
+		t.Fatalf("unanswered SYNs %+v, want one regressed", c.UnansweredSYNs)
+	}
+	u := c.UnansweredSYNs[0]
+	if c.Flow(u.Prev.Flow) != nil {
+		t.Errorf("earlier flow %d retained, though nothing in it was unusual", u.Prev.Flow)
+	}
+	// The server closed first; the client's FIN (frame 6) is the last
+	// timestamp it received before its socket entered TIME-WAIT.
+	if u.Prev.Frame != 6 || u.Prev.ClientPort != 40100 || u.Prev.TSval != 900_000_006 || u.Prev.With != u.Frame {
+		t.Errorf("compared %+v, want the client's FIN, frame 6, from port 40100", u.Prev)
+	}
+}
+
+// A long flow keeps its first, notable and last packets; their positions
+// account for the ones left out, and a flow without timestamps has none.
+func TestPacketPositions(t *testing.T) {
+	c := pcaptest.New()
+	cli := &pcaptest.Host{Addr: pcaptest.AddrPort("10.0.0.1:40000"), NoTS: true, WScale: 7}
+	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.0.0.2:80"), WScale: 7}
+	k := c.Conn(cli, srv, 1000, 5000)
+	at := k.Handshake(pcaptest.Epoch)
+	for i := 0; i < 40; i++ {
+		at = at.Add(time.Millisecond)
+		k.Send(at, i%2 == 0, []byte("data"))
+	}
+	k.RST(at.Add(time.Millisecond), true)
+	f := onlyFlow(t, analyzeBytes(t, c.Bytes()))
+	pkts := f.PacketList()
+	if f.Total != 44 || f.Omitted == 0 || pkts[0].N != 1 || pkts[len(pkts)-1].N != f.Total {
+		t.Fatalf("total %d, omitted %d, first N %d, last N %d", f.Total, f.Omitted, pkts[0].N, pkts[len(pkts)-1].N)
+	}
+	skipped := 0
+	for i := 1; i < len(pkts); i++ {
+		if pkts[i].N <= pkts[i-1].N {
+			t.Fatalf("positions not increasing: %d then %d", pkts[i-1].N, pkts[i].N)
+		}
+		skipped += pkts[i].N - pkts[i-1].N - 1
+	}
+	if skipped != f.Omitted {
+		t.Errorf("positions jump over %d packets, %d omitted", skipped, f.Omitted)
+	}
+	for _, p := range pkts {
+		if p.TSval != 0 {
+			t.Errorf("frame %d has TSval %d without a timestamp option", p.Frame, p.TSval)
+		}
+	}
+}
+
+// A regressed SYN that is answered at once (no PAWS: common behind NAT)
+// keeps no comparison and does not keep the earlier connection.
+func TestPAWSAnsweredSYNComparesNothing(t *testing.T) {
+	sc := pcaptest.New()
+	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
+	early := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
+	k := sc.Conn(early, srv, 1000, 5000)
+	end := k.Handshake(pcaptest.Epoch)
+	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
+	k.Close(end.Add(3*time.Millisecond), false)
+	late := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
+	s := sc.Conn(late, srv, 77000, 9000)
+	end = s.Handshake(pcaptest.Epoch.Add(500 * time.Millisecond))
+	s.RST(end.Add(time.Millisecond), true) // retained for its RST
+	c := analyzeBytes(t, sc.Bytes())
+	f := onlyFlow(t, c)
+	if f.Client.Port() != 51000 || len(f.Compared) != 0 {
+		t.Errorf("retained flow %s compared %+v: want the reset one, comparing nothing", f.Client, f.Compared)
+	}
+}

@@ -56,5 +56,6 @@ func (f *Flow) Evidence(artifact string) schema.FlowEvidence {
 		Packets:      f.PacketList(),
 		Omitted:      f.Omitted,
 		Total:        f.Total,
+		Compared:     f.Compared,
 	}}
 }

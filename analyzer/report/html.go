@@ -212,7 +212,7 @@ func writeHTMLFinding(b *htmlBuilder, n int, f engine.Finding) {
 			if fl.Flow == nil {
 				continue
 			}
-			lf := ladderFlow(fl)
+			lf := ladder.FromSchema(fl)
 			b.raw("<figure class=\"flow\">" + ladder.SVG(lf, ladder.Highlight(lf, frames[fl.Artifact])))
 			b.raw("<figcaption>" + esc(fl.Artifact) + ": " + esc(fl.Label()) + ", evidence packets highlighted</figcaption></figure>")
 		}
@@ -247,17 +247,6 @@ func writeHTMLFinding(b *htmlBuilder, n int, f engine.Finding) {
 		b.raw("</ul>")
 	}
 	b.raw("</section>\n")
-}
-
-// ladderFlow converts an engine flow for the ladder diagram.
-func ladderFlow(fl engine.FlowEvidence) ladder.Flow {
-	out := ladder.Flow{Artifact: fl.Artifact, ID: fl.ID, Client: fl.Client.String(), Server: fl.Server.String(),
-		Protocol: fl.Protocol, Handshake: fl.Handshake, Closed: fl.Closed, Omitted: fl.Omitted, Total: fl.Total}
-	for _, p := range fl.Packets {
-		out.Packets = append(out.Packets, ladder.Packet{Frame: p.Frame, Time: p.Time, Dir: p.Dir, Flags: p.Flags,
-			Seq: p.Seq, Ack: p.Ack, Len: p.Len, Win: p.Win, Notes: p.Notes})
-	}
-	return out
 }
 
 // htmlBuilder accumulates HTML; raw takes markup the caller built from
@@ -304,6 +293,7 @@ section.finding.sev-critical{border-color:var(--crit)}section.finding.sev-warnin
 section.finding>*{color:var(--fg)}.muted,.worth .muted{color:var(--muted)}li.worth{margin:.3rem 0}.tags .badge{margin-right:.3rem}.evidence li{margin:.4rem 0}.time{color:var(--muted)}
 figure.flow{margin:.8rem 0;overflow-x:auto}figcaption{color:var(--muted);font-size:.85rem}
 .ladder .life{stroke:var(--muted)}.ladder .hl{color:var(--hl);font-weight:700}.ladder .hl line{stroke-width:2.5}.ladder .note{fill:var(--muted)}.ladder .hl .note{fill:var(--hl)}
+.ladder .t,.ladder .col{fill:var(--muted)}.ladder .gap,.ladder .brk{color:var(--muted)}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 @media print{details{display:block}body{max-width:none}}
 `

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -58,7 +59,7 @@ func TestHTMLEscapesEverything(t *testing.T) {
 	// Every attribute value is quoted and every tag is one we write.
 	tags := regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9]*)`).FindAllStringSubmatch(out, -1)
 	known := map[string]bool{}
-	for _, t := range strings.Fields("html head meta title style body header h1 h2 h3 h4 dl dt dd main section table thead tbody tr th td a span code strong p ol ul li pre details summary em br figure figcaption svg text line g polygon") {
+	for _, t := range strings.Fields("html head meta title style body header h1 h2 h3 h4 dl dt dd main section table thead tbody tr th td a span code strong p ol ul li pre details summary em br figure figcaption svg text line g polygon polyline") {
 		known[t] = true
 	}
 	for _, m := range tags {
@@ -109,5 +110,42 @@ func TestHTMLCaptureLadder(t *testing.T) {
 	}
 	if !regexp.MustCompile(`class="pkt hl[^"]*" data-frame="` + strconv.Itoa(frame) + `"`).MatchString(out) {
 		t.Errorf("evidence frame %d is not highlighted in the ladder", frame)
+	}
+
+	// The proof: the SYN's TSval, the earlier connection's packet it was
+	// compared with (evidence too, drawn above the SYN and in its own
+	// flow's ladder), and the comparison on the SYN.
+	earlier := 0
+	for _, e := range f.Evidence {
+		if strings.HasPrefix(e.Note, "earlier connection from the same address: TSval ") {
+			earlier = e.Frame
+			break
+		}
+	}
+	if earlier == 0 {
+		t.Fatalf("no evidence of the earlier connection: %+v", f.Evidence)
+	}
+	fe := f.Flows[0]
+	if len(fe.Compared) != 1 || fe.Compared[0].Frame != earlier || fe.Compared[0].With != frame {
+		t.Fatalf("first flow %d compared %+v, want frame %d with SYN %d", fe.ID, fe.Compared, earlier, frame)
+	}
+	drawn := false
+	for _, g := range f.Flows {
+		drawn = drawn || g.ID == fe.Compared[0].Flow
+	}
+	if !drawn {
+		t.Errorf("the earlier connection's flow %d is not drawn", fe.Compared[0].Flow)
+	}
+	cmp := fmt.Sprintf(`<g class="cmp hl" data-frame="%d">`, earlier)
+	syn := regexp.MustCompile(`<g class="pkt hl" data-frame="` + strconv.Itoa(frame) + `">.*?</g>`).FindString(svgs[0])
+	tsval := fe.Packets[0].TSval
+	if !strings.Contains(svgs[0], cmp) || !strings.Contains(svgs[0], fmt.Sprintf("TSval=%d", fe.Compared[0].TSval)) {
+		t.Errorf("the first ladder lacks the compared packet %s", cmp)
+	}
+	if want := fmt.Sprintf("TSval=%d &lt; %d of frame #%d", tsval, fe.Compared[0].TSval, earlier); tsval == 0 || !strings.Contains(syn, want) {
+		t.Errorf("the SYN's group lacks %q:\n%s", want, syn)
+	}
+	if !regexp.MustCompile(`class="pkt hl[^"]*" data-frame="` + strconv.Itoa(earlier) + `"`).MatchString(out) {
+		t.Errorf("the earlier packet, frame %d, is not highlighted in its own ladder", earlier)
 	}
 }

@@ -361,6 +361,12 @@ func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p 
 		}
 	}
 	fmt.Fprintf(b, "  Packets of %s (%s), %d in the flow:\n", Escape(fl.Label()), Escape(fl.Artifact), fl.Total)
+	// The packets of earlier connections this one was compared with (PAWS:
+	// the timestamp the server kept), before its own.
+	for _, c := range fl.Compared {
+		fmt.Fprintf(b, "    %s #%-7d %s → earlier connection from port %d, TSval=%d: the server's last timestamp from this address\n",
+			"  ", c.Frame, c.Time.Format("15:04:05.000000"), c.ClientPort, c.TSval)
+	}
 	skipped := false
 	for i, pk := range pkts {
 		if !show[i] {
@@ -384,6 +390,9 @@ func textLadder(b *strings.Builder, f engine.Finding, fl engine.FlowEvidence, p 
 			line += fmt.Sprintf(" ack=%d", pk.Ack)
 		}
 		line += fmt.Sprintf(" win=%d len=%d", pk.Win, pk.Len)
+		if pk.TSval != 0 {
+			line += fmt.Sprintf(" TSval=%d", pk.TSval)
+		}
 		if len(pk.Notes) > 0 {
 			line += "  " + strings.Join(escapeAll(pk.Notes), ", ")
 		}

@@ -351,6 +351,26 @@ type Flow struct {
 	Packets      []Packet       `json:"packets"`
 	Omitted      int            `json:"omitted_packets"`
 	Total        int            `json:"total_packets"`
+	// Compared are packets of other connections that a measurement of
+	// this one was compared with (added in v1): for a SYN whose TSval
+	// regressed (PAWS), the earlier connection's packet that set the
+	// timestamp the server remembers.
+	Compared []ComparedPacket `json:"compared,omitempty"`
+}
+
+// ComparedPacket is a packet of another connection that a measurement of a
+// flow was compared with. There is one kind so far: a SYN's TSval below the
+// one the server's kernel kept for the client's address (PAWS), compared
+// with the earlier connection's packet that set it.
+type ComparedPacket struct {
+	Flow int `json:"flow"` // the other connection's flow id
+	// ClientPort is the other connection's client port; its address is
+	// this flow's client's (the comparison is per address).
+	ClientPort uint16    `json:"client_port"`
+	Frame      int       `json:"frame"`
+	Time       time.Time `json:"time"`
+	TSval      uint32    `json:"tsval"`
+	With       int       `json:"with_frame"` // this flow's packet compared with it
 }
 
 // Label names the flow as "client → server".
@@ -397,4 +417,10 @@ type Packet struct {
 	Len   int       `json:"len"`
 	Win   int       `json:"win"`
 	Notes []string  `json:"notes,omitempty"`
+	// TSval is the TCP timestamp value; 0 when the packet carried no
+	// timestamp option (added in v1).
+	TSval uint32 `json:"tsval,omitempty"`
+	// N is the packet's position in its flow, 1-based: a jump between two
+	// listed packets is the packets left out (added in v1; 0 when unknown).
+	N int `json:"n,omitempty"`
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"github.com/nettriage/nettriage/analyzer/report/ladder"
 	"github.com/nettriage/nettriage/analyzer/schema"
 	"github.com/nettriage/nettriage/wasm/gallery"
 )
@@ -21,22 +20,6 @@ type (
 	Capture  = schema.Capture
 	Counter  = schema.CounterMove
 )
-
-// ladderFlow converts a finding's flow for the ladder diagram.
-func ladderFlow(fl schema.FlowEvidence) ladder.Flow {
-	out := ladder.Flow{Artifact: fl.Artifact}
-	if fl.Flow == nil {
-		return out
-	}
-	out.ID, out.Client, out.Server = fl.ID, fl.Client.String(), fl.Server.String()
-	out.Protocol, out.Handshake, out.Closed = fl.Protocol, fl.Handshake, fl.Closed
-	out.Omitted, out.Total = fl.Omitted, fl.Total
-	for _, p := range fl.Packets {
-		out.Packets = append(out.Packets, ladder.Packet{Frame: p.Frame, Time: p.Time, Dir: p.Dir, Flags: p.Flags,
-			Seq: p.Seq, Ack: p.Ack, Len: p.Len, Win: p.Win, Notes: p.Notes})
-	}
-	return out
-}
 
 // RuleInfo is one rule file of the playground (session.RuleInfo).
 type RuleInfo struct {

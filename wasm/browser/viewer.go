@@ -125,7 +125,7 @@ func (a *app) showLadder(f Finding, e Evidence) {
 		if fe.Artifact != e.Artifact || fe.Flow == nil {
 			continue
 		}
-		fl := ladderFlow(fe)
+		fl := ladder.FromSchema(fe)
 		n++
 		hl := ladder.Highlight(fl, frames)
 		if d, ok := fl.Drawn(e.Frame); ok && focus == 0 {
