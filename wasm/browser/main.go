@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"honnef.co/go/js/dom/v2"
+
+	"github.com/nettriage/nettriage/wasm/browser/stepjson"
 )
 
 type app struct {
@@ -36,6 +38,12 @@ type app struct {
 	ready  bool
 	queue  []map[string]any // requests waiting for the engine to start
 	nextID int
+	// shadow marks the warm-up's copy (warmup.go): its elements are
+	// detached ones, never the page's.
+	shadow bool
+	// rulesGen counts rule lists received: a list decoded after a newer
+	// one arrived is dropped.
+	rulesGen int
 	// accept is the id of the latest analyze request: reports of older
 	// requests are stale and dropped.
 	accept int
@@ -98,6 +106,7 @@ func main() {
 	a.wireExport()
 	a.doc.DocumentElement().SetAttribute("data-ui", "ready")
 	go a.loadSamples()
+	go a.warmUp()
 
 	// Files chosen before this module ran would otherwise be missed.
 	if files := a.el("files").Underlying().Get("files"); files.Length() > 0 {
@@ -113,6 +122,20 @@ func main() {
 func (a *app) el(id string) dom.HTMLElement {
 	if e, ok := a.els[id]; ok {
 		return e
+	}
+	if a.shadow {
+		// The warm-up's app: a detached element of the kind the shell has.
+		tag := "div"
+		switch {
+		case strings.HasSuffix(id, "-src"):
+			tag = "textarea"
+		case strings.HasSuffix(id, "-select"):
+			tag = "select"
+		case id == "counters-read":
+			tag = "input"
+		}
+		a.els[id] = a.doc.CreateElement(tag).(dom.HTMLElement)
+		return a.els[id]
 	}
 	e := a.doc.GetElementByID(id)
 	if e == nil {
@@ -182,24 +205,45 @@ func (a *app) onEngine(m js.Value) {
 		if id < a.accept {
 			return
 		}
-		var r Report
-		if err := json.Unmarshal([]byte(m.Get("json").String()), &r); err != nil {
-			a.status("Unreadable report: "+err.Error(), "error")
-			return
-		}
-		a.showReport(&r, m.Get("ms"), m.Get("sys"))
+		// Decoded in steps, off this event: a big report would otherwise
+		// hold the main thread for as long as encoding/json takes.
+		data, ms, sys := m.Get("json").String(), m.Get("ms"), m.Get("sys")
+		a.render++
+		gen := a.render
+		go func() {
+			p := newPacer()
+			var r Report
+			if err := stepjson.Decode([]byte(data), &r, p.step); err != nil {
+				a.status("Unreadable report: "+err.Error(), "error")
+				return
+			}
+			if gen == a.render {
+				a.showReport(&r, ms, sys, p)
+			}
+		}()
 	case "cancelled":
 		// A newer analysis replaced it; its own answer follows.
 	case "rules", "rule-ok":
-		var rules []RuleInfo
-		if err := json.Unmarshal([]byte(m.Get("json").String()), &rules); err == nil {
-			a.rules = rules
-			a.renderRuleList()
-			a.renderRules()
-		}
 		if m.Get("type").String() == "rule-ok" {
 			a.ruleStatus(0, "", m.Get("file").String())
 		}
+		// The list holds every rule's source: decoded and rendered off
+		// this event, a step per task.
+		data := m.Get("json").String()
+		a.rulesGen++
+		gen := a.rulesGen
+		go func() {
+			yield()
+			var rules []RuleInfo
+			if err := json.Unmarshal([]byte(data), &rules); err != nil || gen != a.rulesGen {
+				return
+			}
+			a.rules = rules
+			yield()
+			a.renderRuleList()
+			yield()
+			a.renderRules()
+		}()
 	case "rule-error":
 		a.ruleStatus(m.Get("line").Int(), m.Get("message").String(), m.Get("file").String())
 	case "export":
@@ -368,7 +412,7 @@ func (a *app) drop(dt js.Value) {
 				files = append(files, list.Index(i))
 			}
 		}
-		a.addList(files, nil)
+		go a.addList(files, nil)
 		return
 	}
 	go func() {
@@ -441,15 +485,24 @@ func (a *app) addFiles(list js.Value, _ string) {
 	for i := 0; i < list.Length(); i++ {
 		files = append(files, list.Index(i))
 	}
-	a.addList(files, nil)
+	go func() {
+		// Out of the event first: a file input's change event runs inside
+		// the task that set the files, which is long enough already.
+		yield()
+		a.addList(files, nil)
+	}()
 }
 
 // addList adds files to the case, named by names[i] when set, else by
 // their relative path in a chosen folder, else by their name. A file
-// already in the case (same name and size) is not added twice.
+// already in the case (same name and size) is not added twice. It yields
+// as it goes: reading a File's size and path crosses into the browser,
+// which for a folder of thousands of files is a long task otherwise.
 func (a *app) addList(files []js.Value, names []string) {
 	added := 0
+	p := newPacer()
 	for i, f := range files {
+		p.step()
 		name := ""
 		if i < len(names) {
 			name = names[i]
@@ -709,6 +762,11 @@ func (a *app) updateHash() {
 		h = "#" + strings.Join(parts, "&")
 	}
 	loc := js.Global().Get("location")
+	if loc.Get("hash").String() == h {
+		// replaceState records the scroll position, which lays the page
+		// out: on a big case that is a long task for nothing.
+		return
+	}
 	js.Global().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+loc.Get("search").String()+h)
 }
 

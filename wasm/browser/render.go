@@ -22,17 +22,78 @@ func esc(s string) string { return html.EscapeString(s) }
 // attr writes name="value", escaped.
 func attr(name, value string) string { return " " + name + `="` + esc(value) + `"` }
 
-// rowsPerSlice is how many finding rows one task renders: a report with
+// rowsPerSlice is the most finding rows one task renders: a report with
 // thousands of findings is rendered in slices, yielding to the browser
-// between them, so no task runs long.
+// between them (and sooner when the slice's time is spent), so no task
+// runs long.
 const rowsPerSlice = 60
 
-// yield lets the browser run (input, painting) before the next slice.
-func yield() { time.Sleep(time.Millisecond) }
+// sliceBudget is how long the UI works in one task before it lets the
+// browser run: well under the 50 ms that makes a "long task", so that
+// with the browser's own work the page answers input at once.
+const sliceBudget = 20 * time.Millisecond
+
+// yield lets the browser run (input, painting) before the next slice. It
+// waits for a JavaScript timer rather than sleeping: after a time.Sleep
+// the Go runtime may resume the goroutine inside the same browser task
+// (measured: three 1 ms sleeps in one 238 ms task), while a callback from
+// a timer always comes in a task of its own.
+func yield() {
+	done := make(chan struct{})
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setTimeout", f, 0)
+	<-done
+}
+
+// pacer yields when the current slice of work has spent its budget.
+type pacer struct{ since time.Time }
+
+func newPacer() *pacer { return &pacer{since: time.Now()} }
+
+// spent says whether this slice's time is up.
+func (p *pacer) spent() bool { return time.Since(p.since) >= sliceBudget }
+
+// step yields if this slice's time is up.
+func (p *pacer) step() {
+	if p.spent() {
+		p.yield()
+	}
+}
+
+// yield lets the browser run now and starts a new slice.
+func (p *pacer) yield() {
+	yield()
+	p.since = time.Now()
+}
+
+// afterLayout waits until the browser has laid out and painted what was
+// just inserted (the next animation frame, then a task), so that what
+// reads the layout next (focus, scrolling) finds it done rather than
+// doing it inside a task of its own. A page in the background gets no
+// frames: 100 ms is the longest it waits.
+func afterLayout() {
+	done := make(chan struct{}, 2)
+	var frame js.Func
+	frame = js.FuncOf(func(js.Value, []js.Value) any {
+		frame.Release()
+		done <- struct{}{}
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", frame)
+	t := time.AfterFunc(100*time.Millisecond, func() { done <- struct{}{} })
+	<-done
+	t.Stop()
+	yield()
+}
 
 // showReport renders a report; ms is how long the analysis took and sys
 // the engine's memory (both absent for a rule re-evaluation).
-func (a *app) showReport(r *Report, ms, sys js.Value) {
+func (a *app) showReport(r *Report, ms, sys js.Value, p *pacer) {
 	first := a.report == nil || a.doc.DocumentElement().GetAttribute("data-state") == "busy"
 	a.report = r
 	a.findings = append([]Finding(nil), r.Findings...)
@@ -80,30 +141,33 @@ func (a *app) showReport(r *Report, ms, sys js.Value) {
 	}
 	a.status(msg+".", "")
 
-	go func() {
-		if !a.renderFindings(gen) {
+	p.step()
+	if gen != a.render || !a.renderFindings(gen, p) {
+		return
+	}
+	a.renderMissing()
+	a.applyFilters()
+	if first {
+		// After loading, the results take the focus (and the view), once
+		// the browser has laid them out: focusing would lay out the whole
+		// page inside this task otherwise.
+		afterLayout()
+		if gen != a.render {
 			return
 		}
-		a.renderMissing()
-		a.applyFilters()
-		if first {
-			// After loading, the results take the focus (and the view), in
-			// a task of its own: focusing lays the page out.
-			yield()
-			if gen != a.render {
-				return
-			}
-			a.focusResults()
+		a.focusResults()
+	}
+	for _, step := range []func(){func() { a.renderCountersPaced(p) }, func() { a.renderArtifacts(p) }, a.renderCaptures, a.renderTimeline, a.renderRules} {
+		p.yield()
+		if gen != a.render {
+			return
 		}
-		for _, step := range []func(){a.renderCounters, a.renderArtifacts, a.renderCaptures, a.renderTimeline, a.renderRules} {
-			yield()
-			if gen != a.render {
-				return
-			}
-			step()
-		}
-		a.doc.DocumentElement().SetAttribute("data-state", "done")
-	}()
+		step()
+	}
+	if gen != a.render {
+		return
+	}
+	a.doc.DocumentElement().SetAttribute("data-state", "done")
 }
 
 // focusResults moves the focus to the first finding, or to the results
@@ -171,7 +235,7 @@ func (a *app) renderHostFilter() {
 
 // renderFindings writes one row per finding, the first one expanded, in
 // slices; it returns false when a newer report took over.
-func (a *app) renderFindings(gen int) bool {
+func (a *app) renderFindings(gen int, p *pacer) bool {
 	box := a.el("findings")
 	if len(a.findings) == 0 {
 		box.SetInnerHTML(`<p class="empty">No failure mode matched. Check the Artifacts tab: were the inputs recognised? The Rules tab says which input each rule is missing; start with <code>sysctl -a</code>, two <code>nstat -az</code> snapshots and <code>iptables-save</code>.</p>`)
@@ -189,26 +253,30 @@ func (a *app) renderFindings(gen int) bool {
 			strconv.Itoa(look)+` possible: a risk factor or a total since boot, not a symptom seen now</small></h3><div id="findings-look"></div></section>`)
 	}
 	main, lookBox := a.byID("findings-main"), a.byID("findings-look")
-	for from := 0; from < len(a.findings); from += rowsPerSlice {
-		if from > 0 {
-			yield()
-			if gen != a.render {
-				return false
-			}
-		}
+	for i := 0; i < len(a.findings); {
 		var b, l strings.Builder
-		for i := from; i < min(from+rowsPerSlice, len(a.findings)); i++ {
+		for end := i + rowsPerSlice; i < min(end, len(a.findings)) && (b.Len()+l.Len() == 0 || !p.spent()); i++ {
 			if a.findings[i].Confidence == "possible" {
 				a.findingHTML(&l, i)
 			} else {
 				a.findingHTML(&b, i)
 			}
 		}
+		// Parsing the rows is as costly as writing them: it starts a
+		// slice of its own when this one is spent.
+		p.step()
+		if gen != a.render {
+			return false
+		}
 		if b.Len() > 0 {
 			main.Call("insertAdjacentHTML", "beforeend", b.String())
 		}
 		if l.Len() > 0 {
 			lookBox.Call("insertAdjacentHTML", "beforeend", l.String())
+		}
+		p.step()
+		if gen != a.render {
+			return false
 		}
 	}
 	return true

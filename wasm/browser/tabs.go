@@ -66,11 +66,16 @@ func (a *app) selectTab(name string, focus bool) {
 	if focus {
 		a.el("tab-" + name).Focus()
 	}
-	// Bring the tabs into view when they are below the fold.
+	// Bring the tabs into view when they are below the fold, once the
+	// browser has laid out the panel: measuring now would lay out a big
+	// panel (every counter, every rule) inside this click's task.
 	tl := a.el("tab-" + name).Underlying()
-	if tl.Call("getBoundingClientRect").Get("top").Float() > js.Global().Get("innerHeight").Float()-80 {
-		tl.Call("scrollIntoView", map[string]any{"block": "start"})
-	}
+	go func() {
+		afterLayout()
+		if tl.Call("getBoundingClientRect").Get("top").Float() > js.Global().Get("innerHeight").Float()-80 {
+			tl.Call("scrollIntoView", map[string]any{"block": "start"})
+		}
+	}()
 }
 
 func (a *app) wireTabContents() {
@@ -117,49 +122,79 @@ func (a *app) wireTabContents() {
 
 // ---- counters
 
-func (a *app) renderCounters() {
+func (a *app) renderCounters() { a.renderCountersPaced(nil) }
+
+// renderCountersPaced renders the Counters tab, yielding between slices of
+// rows when p is set (only from a goroutine: an event handler must not
+// block).
+func (a *app) renderCountersPaced(p *pacer) {
 	r := a.report
 	onlyRead := a.el("counters-read").Underlying().Get("checked").Bool()
-	var b strings.Builder
-	shown := 0
-	b.WriteString(`<table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">First</th><th scope="col" class="num">Last</th><th scope="col" class="num">Change</th><th scope="col">Meaning</th><th scope="col">Read by</th></tr></thead><tbody>`)
+	var rows []string
 	for i, c := range r.Counters {
 		if onlyRead && len(c.Rules) == 0 {
 			continue
 		}
-		shown++
 		cls := ""
 		if len(c.Rules) > 0 {
 			cls = ` class="read"`
 		}
-		b.WriteString(`<tr` + cls + `><td>` + esc(c.Host) + `</td><td><button type="button" class="counter"` + attr("data-counter", strconv.Itoa(i)) + `><code>` +
-			esc(c.Name) + `</code></button></td><td class="num">` + strconv.FormatInt(c.First, 10) + `</td><td class="num">` + strconv.FormatInt(c.Last, 10) +
-			`</td><td class="num delta">` + fmt.Sprintf("%+d", c.Delta) + `</td><td>` + esc(c.Meaning) + `</td><td>` + esc(strings.Join(c.Rules, ", ")) + `</td></tr>`)
+		rows = append(rows, `<tr`+cls+`><td>`+esc(c.Host)+`</td><td><button type="button" class="counter"`+attr("data-counter", strconv.Itoa(i))+`><code>`+
+			esc(c.Name)+`</code></button></td><td class="num">`+strconv.FormatInt(c.First, 10)+`</td><td class="num">`+strconv.FormatInt(c.Last, 10)+
+			`</td><td class="num delta">`+fmt.Sprintf("%+d", c.Delta)+`</td><td>`+esc(c.Meaning)+`</td><td>`+esc(strings.Join(c.Rules, ", "))+`</td></tr>`)
 	}
-	b.WriteString(`</tbody></table>`)
-	switch {
-	case len(r.Counters) == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">No counter moved: give two snapshots (<code>nstat -az; sleep 10; nstat -az</code>, or <code>/proc/net/netstat</code> twice) to see which kernel counters move.</p>`)
-	case shown == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">` + plural(len(r.Counters), "counter") + ` moved; none is read by a rule.</p>`)
-	default:
-		a.el("counters").SetInnerHTML(b.String())
-	}
+	var tail strings.Builder
+	tail.WriteString(`</tbody></table>`)
 	if len(r.Totals) > 0 {
-		var t strings.Builder
-		t.WriteString(`<h3>Totals since boot <small>of the counters rules read: not a symptom of now</small></h3><table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">Total</th><th scope="col" class="num">Average per second</th><th scope="col">Meaning</th></tr></thead><tbody>`)
+		tail.WriteString(`<h3>Totals since boot <small>of the counters rules read: not a symptom of now</small></h3><table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">Total</th><th scope="col" class="num">Average per second</th><th scope="col">Meaning</th></tr></thead><tbody>`)
 		for _, c := range r.Totals {
 			rate := "uptime unknown"
 			if c.PerSecond > 0 {
 				rate = strconv.FormatFloat(c.PerSecond, 'g', 3, 64) + "/s"
 			}
-			t.WriteString(`<tr><td>` + esc(c.Host) + `</td><td><code>` + esc(c.Name) + `</code></td><td class="num">` + strconv.FormatInt(c.Value, 10) +
+			tail.WriteString(`<tr><td>` + esc(c.Host) + `</td><td><code>` + esc(c.Name) + `</code></td><td class="num">` + strconv.FormatInt(c.Value, 10) +
 				`</td><td class="num">` + esc(rate) + `</td><td>` + esc(c.Meaning) + `</td></tr>`)
 		}
-		t.WriteString(`</tbody></table>`)
-		a.el("counters").Underlying().Call("insertAdjacentHTML", "beforeend", t.String())
+		tail.WriteString(`</tbody></table>`)
 	}
 	a.el("counters-count").SetTextContent(strconv.Itoa(len(r.Counters)))
+	switch {
+	case len(r.Counters) == 0:
+		a.el("counters").SetInnerHTML(`<p class="empty">No counter moved: give two snapshots (<code>nstat -az; sleep 10; nstat -az</code>, or <code>/proc/net/netstat</code> twice) to see which kernel counters move.</p>` + totalsOnly(tail.String()))
+	case len(rows) == 0:
+		a.el("counters").SetInnerHTML(`<p class="empty">` + plural(len(r.Counters), "counter") + ` moved; none is read by a rule.</p>` + totalsOnly(tail.String()))
+	default:
+		a.fillRows(a.el("counters"), `<table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">First</th><th scope="col" class="num">Last</th><th scope="col" class="num">Change</th><th scope="col">Meaning</th><th scope="col">Read by</th></tr></thead><tbody>`,
+			rows, tail.String(), p)
+	}
+}
+
+// totalsOnly drops the end of the (absent) counters table from tail.
+func totalsOnly(tail string) string { return strings.TrimPrefix(tail, `</tbody></table>`) }
+
+// fillRows sets box to head + rows + tail, where head opens box's first
+// tbody and tail closes it. With p set, the rows are inserted in slices,
+// yielding between them, so a table of thousands of rows is not one long
+// task; it stops when a newer report takes over.
+func (a *app) fillRows(box dom.HTMLElement, head string, rows []string, tail string, p *pacer) {
+	if p == nil {
+		box.SetInnerHTML(head + strings.Join(rows, "") + tail)
+		return
+	}
+	gen := a.render
+	box.SetInnerHTML(head + tail)
+	tbody := box.Underlying().Call("querySelector", "tbody")
+	for i := 0; i < len(rows); {
+		var b strings.Builder
+		for ; i < len(rows) && (b.Len() == 0 || (b.Len() < 64<<10 && !p.spent())); i++ {
+			b.WriteString(rows[i])
+		}
+		tbody.Call("insertAdjacentHTML", "beforeend", b.String())
+		p.step()
+		if gen != a.render {
+			return
+		}
+	}
 }
 
 // showCounter shows a counter in the inspector: its snapshots, change and
@@ -201,11 +236,13 @@ func (a *app) showCounter(i int) {
 
 // ---- artifacts
 
-func (a *app) renderArtifacts() {
+// renderArtifacts renders the Artifacts tab, its rows in slices when p is
+// set (see renderCountersPaced).
+func (a *app) renderArtifacts(p *pacer) {
 	r := a.report
-	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th scope="col">Kind</th><th scope="col">Host</th><th scope="col">Artifact</th><th scope="col" class="num">Size</th><th scope="col">Warnings</th></tr></thead><tbody>`)
+	var rows []string
 	for i, art := range r.Artifacts {
+		var b strings.Builder
 		host := art.Host
 		if art.Namespace != "" {
 			host += " (netns " + art.Namespace + ")"
@@ -229,7 +266,9 @@ func (a *app) renderArtifacts() {
 			b.WriteString(`</ul></details>`)
 		}
 		b.WriteString(`</td></tr>`)
+		rows = append(rows, b.String())
 	}
+	var b strings.Builder
 	b.WriteString(`</tbody></table>`)
 	if len(r.NotAnalysed) > 0 {
 		b.WriteString(`<h3>Not analysed</h3><ul class="not-analysed">`)
@@ -245,8 +284,9 @@ func (a *app) renderArtifacts() {
 		}
 		b.WriteString(`</ul>`)
 	}
-	a.el("artifacts").SetInnerHTML(b.String())
 	a.el("artifacts-count").SetTextContent(strconv.Itoa(len(r.Artifacts)))
+	a.fillRows(a.el("artifacts"), `<table><thead><tr><th scope="col">Kind</th><th scope="col">Host</th><th scope="col">Artifact</th><th scope="col" class="num">Size</th><th scope="col">Warnings</th></tr></thead><tbody>`,
+		rows, b.String(), p)
 }
 
 // ---- captures: the expert-info summary of each capture
