@@ -102,3 +102,33 @@ func TestDecodeErrors(t *testing.T) {
 		t.Error("Decode into a non-pointer gave no error")
 	}
 }
+
+// The UI's warm-up report (wasm/browser/warmup.json) is a report of the
+// current schema with what the rendering code draws: findings with
+// evidence, flows with packets and their TSval, a timeline, counters and
+// artifacts. A stale one would warm up less of the code.
+func TestWarmupReport(t *testing.T) {
+	data, err := os.ReadFile("../warmup.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r schema.Report
+	if err := Decode(data, &r, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	flows, tsvals := 0, 0
+	for _, f := range r.Findings {
+		for _, fl := range f.Flows {
+			flows++
+			for _, p := range fl.Packets {
+				if p.TSval != 0 && p.N > 0 {
+					tsvals++
+				}
+			}
+		}
+	}
+	if r.Schema != schema.Version || len(r.Findings) < 3 || flows == 0 || tsvals == 0 || len(r.Timeline) == 0 || len(r.Counters) == 0 || len(r.Artifacts) == 0 {
+		t.Errorf("warm-up report: schema %q, %d findings, %d flows, %d packets with TSval, %d timeline events, %d counters, %d artifacts",
+			r.Schema, len(r.Findings), flows, tsvals, len(r.Timeline), len(r.Counters), len(r.Artifacts))
+	}
+}
