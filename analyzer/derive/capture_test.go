@@ -62,15 +62,7 @@ func TestPAWSEvidenceIncludesTheEarlierPacket(t *testing.T) {
 // An earlier connection that was not retained still names its packet, by
 // what the comparison kept, and draws no flow.
 func TestPAWSEvidenceWithoutTheEarlierFlow(t *testing.T) {
-	sc := pcaptest.New()
-	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
-	early := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
-	k := sc.Conn(early, srv, 1000, 5000)
-	end := k.Handshake(pcaptest.Epoch)
-	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
-	k.Close(end.Add(3*time.Millisecond), false)
-	late := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
-	s := sc.Conn(late, srv, 77000, 0)
+	sc, s := pcaptest.PAWSAfterClose()
 	for _, at := range []time.Duration{5, 6, 8, 12} {
 		s.SYN(pcaptest.Epoch.Add(at * time.Second))
 	}

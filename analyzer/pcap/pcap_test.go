@@ -512,15 +512,7 @@ func TestPAWSComparedPacket(t *testing.T) {
 // pawsLate is an earlier connection that closes normally, then, once it is
 // no longer tracked, a SYN from the same address with a TSval far below.
 func pawsLate() *pcaptest.Capture {
-	c := pcaptest.New()
-	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
-	early := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
-	k := c.Conn(early, srv, 1000, 5000)
-	end := k.Handshake(pcaptest.Epoch)
-	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
-	k.Close(end.Add(3*time.Millisecond), false)
-	late := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
-	s := c.Conn(late, srv, 77000, 0)
+	c, s := pcaptest.PAWSAfterClose()
 	for _, back := range []int{5, 6, 8, 12} {
 		s.SYN(pcaptest.Epoch.Add(time.Duration(back) * time.Second))
 	}
@@ -583,16 +575,8 @@ func TestPacketPositions(t *testing.T) {
 // A regressed SYN that is answered at once (no PAWS: common behind NAT)
 // keeps no comparison and does not keep the earlier connection.
 func TestPAWSAnsweredSYNComparesNothing(t *testing.T) {
-	sc := pcaptest.New()
-	srv := &pcaptest.Host{Addr: pcaptest.AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
-	early := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
-	k := sc.Conn(early, srv, 1000, 5000)
-	end := k.Handshake(pcaptest.Epoch)
-	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
-	k.Close(end.Add(3*time.Millisecond), false)
-	late := &pcaptest.Host{Addr: pcaptest.AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
-	s := sc.Conn(late, srv, 77000, 9000)
-	end = s.Handshake(pcaptest.Epoch.Add(500 * time.Millisecond))
+	sc, s := pcaptest.PAWSAfterClose()
+	end := s.Handshake(pcaptest.Epoch.Add(500 * time.Millisecond))
 	s.RST(end.Add(time.Millisecond), true) // retained for its RST
 	c := analyzeBytes(t, sc.Bytes())
 	f := onlyFlow(t, c)

@@ -66,15 +66,7 @@ func reportJSON(t *testing.T, v any) []byte {
 
 // A prepared case never reads its inputs again.
 func TestEvaluateReadsNothing(t *testing.T) {
-	raw, err := os.ReadFile("../../testdata/kernel/ahead-cli.pcap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opens := 0
-	in := Input{Name: "a.pcap", Open: func() (io.ReadCloser, error) {
-		opens++
-		return io.NopCloser(bytes.NewReader(raw)), nil
-	}}
+	in, opens := countedCapture(t)
 	read := Read(context.Background(), []Input{in}, options(t))
 	c := read.Prepare(context.Background(), options(t))
 	read.Close()
@@ -84,7 +76,7 @@ func TestEvaluateReadsNothing(t *testing.T) {
 			t.Fatalf("evaluation %d: %+v\n%s", i, rep.Captures, messages(rep))
 		}
 	}
-	if opens != 1 {
-		t.Errorf("opened %d times, want 1 (the sniffing stream, read once)", opens)
+	if *opens != 1 {
+		t.Errorf("opened %d times, want 1 (the sniffing stream, read once)", *opens)
 	}
 }

@@ -153,16 +153,23 @@ func TestHostLabelsInputsThatNameNone(t *testing.T) {
 	}
 }
 
-func TestReanalysisOpensCapturesAgain(t *testing.T) {
+// countedCapture is a real capture (89 TCP packets) as an input that
+// counts how often it is opened.
+func countedCapture(t *testing.T) (Input, *int) {
+	t.Helper()
 	raw, err := os.ReadFile("../../testdata/kernel/ahead-cli.pcap")
 	if err != nil {
 		t.Fatal(err)
 	}
 	opens := 0
-	in := Input{Name: "a.pcap", Open: func() (io.ReadCloser, error) {
+	return Input{Name: "a.pcap", Open: func() (io.ReadCloser, error) {
 		opens++
 		return io.NopCloser(bytes.NewReader(raw)), nil
-	}}
+	}}, &opens
+}
+
+func TestReanalysisOpensCapturesAgain(t *testing.T) {
+	in, opens := countedCapture(t)
 	read := Read(context.Background(), []Input{in}, options(t))
 	defer read.Close()
 	for i := 0; i < 2; i++ {
@@ -171,8 +178,8 @@ func TestReanalysisOpensCapturesAgain(t *testing.T) {
 			t.Fatalf("analysis %d: %+v\n%s", i, rep.Captures, messages(rep))
 		}
 	}
-	if opens != 2 {
-		t.Errorf("opened %d times, want 2 (sniffing's stream is reused once)", opens)
+	if *opens != 2 {
+		t.Errorf("opened %d times, want 2 (sniffing's stream is reused once)", *opens)
 	}
 }
 

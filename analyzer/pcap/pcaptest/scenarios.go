@@ -372,3 +372,21 @@ func SYNBackoff(slow bool) *Capture {
 	}
 	return c
 }
+
+// PAWSAfterClose writes a connection from 192.168.20.3:40100 to
+// 10.10.0.5:5432 that closes normally (the server first, so the server
+// keeps the client's last timestamp), and returns the capture with a
+// second connection from the same address, port 51000, whose timestamps
+// start far below: the caller sends its SYNs (unanswered: PAWS) or
+// completes its handshake (answered).
+func PAWSAfterClose() (*Capture, *Conn) {
+	c := New()
+	srv := &Host{Addr: AddrPort("10.10.0.5:5432"), TSBase: 90_000_000, WScale: 7}
+	early := &Host{Addr: AddrPort("192.168.20.3:40100"), TSBase: 900_000_000, WScale: 7}
+	k := c.Conn(early, srv, 1000, 5000)
+	end := k.Handshake(Epoch)
+	k.Send(end.Add(time.Millisecond), true, []byte("Q\x00\x00\x00\x05x"))
+	k.Close(end.Add(3*time.Millisecond), false)
+	late := &Host{Addr: AddrPort("192.168.20.3:51000"), TSBase: 3_000_000, WScale: 7}
+	return c, c.Conn(late, srv, 77000, 9000)
+}
