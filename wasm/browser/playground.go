@@ -4,12 +4,15 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
+
+	"github.com/nettriage/nettriage/rules"
 )
 
 // The rule editor (Rules tab): pick a rule, edit its YAML, and every pause
@@ -139,7 +142,15 @@ func (a *app) openRule(file string) {
 		return
 	}
 	a.ruleFile = file
-	a.setSource(r.Source)
+	src := r.Source
+	if !r.Edited {
+		// The engine sends only edited files' text; a built-in file's is
+		// embedded here too.
+		if b, err := fs.ReadFile(rules.FS, file); err == nil {
+			src = string(b)
+		}
+	}
+	a.setSource(src)
 	a.el("rule-select").Underlying().Set("value", file)
 	a.ruleStatus(0, "", "")
 	a.updateHash()

@@ -152,7 +152,7 @@ func (b *bridge) handle(msg js.Value, ctx context.Context) {
 	case "analyze":
 		b.analyze(msg, ctx, reply)
 	case "rules":
-		reply("rules", "json", session.JSON(b.s.Rules()))
+		reply("rules", "json", session.JSON(b.s.RuleList()))
 	case "rule":
 		file := msg.Get("file").String()
 		rep, err := b.s.SetRule(file, []byte(msg.Get("yaml").String()))
@@ -165,7 +165,7 @@ func (b *bridge) handle(msg js.Value, ctx context.Context) {
 			reply("rule-error", "file", file, "line", 0, "message", err.Error())
 			return
 		}
-		reply("rule-ok", "file", file, "json", session.JSON(b.s.Rules()))
+		reply("rule-ok", "file", file, "json", session.JSON(b.s.RuleList()))
 		if rep != nil {
 			reply("report", "json", session.ReportJSON(rep))
 		}
@@ -175,7 +175,7 @@ func (b *bridge) handle(msg js.Value, ctx context.Context) {
 			reply("error", "message", err.Error())
 			return
 		}
-		reply("rules", "json", session.JSON(b.s.Rules()))
+		reply("rules", "json", session.JSON(b.s.RuleList()))
 		if rep != nil {
 			reply("report", "json", session.ReportJSON(rep))
 		}

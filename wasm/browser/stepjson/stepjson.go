@@ -57,6 +57,16 @@ func Decode(data []byte, v any, step func()) error {
 	return nil
 }
 
+// DecodeArray decodes the JSON array data into the slice v points to,
+// calling step after each element.
+func DecodeArray(data []byte, v any, step func()) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Slice {
+		return errors.New("stepjson: DecodeArray needs a pointer to a slice")
+	}
+	return decodeMember(data, rv.Elem(), step)
+}
+
 // decodeMember decodes one member: an array element by element, anything
 // else at once.
 func decodeMember(raw json.RawMessage, fv reflect.Value, step func()) error {

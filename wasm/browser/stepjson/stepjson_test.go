@@ -91,6 +91,25 @@ func TestDecodeReport(t *testing.T) {
 	}
 }
 
+func TestDecodeArray(t *testing.T) {
+	in := `[{"a":1,"b":"x"},{"a":2}]`
+	var want, got []item
+	if err := json.Unmarshal([]byte(in), &want); err != nil {
+		t.Fatal(err)
+	}
+	steps := 0
+	if err := DecodeArray([]byte(in), &got, func() { steps++ }); err != nil || !reflect.DeepEqual(got, want) || steps != 2 {
+		t.Errorf("DecodeArray = %+v, %v, %d steps; want %+v in 2", got, err, steps, want)
+	}
+	var s sample
+	if err := DecodeArray([]byte(in), &s, func() {}); err == nil {
+		t.Error("DecodeArray into a struct gave no error")
+	}
+	if err := DecodeArray([]byte(`{"a":1}`), &got, func() {}); err == nil {
+		t.Error("DecodeArray of an object gave no error")
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	var s sample
 	for _, in := range []string{``, `[]`, `null`, `{"items":{"a":1}}`, `{"items":[{"a":"x"}]}`, `{"name":`} {

@@ -189,7 +189,23 @@ type RuleInfo struct {
 	Title    string `json:"title"`
 	Severity string `json:"severity"`
 	Edited   bool   `json:"edited"`
-	Source   string `json:"source"`
+	// Source is the file's YAML; RuleList leaves it out of unedited
+	// built-in files, which the page has (rules.FS).
+	Source string `json:"source,omitempty"`
+}
+
+// RuleList is Rules for the page: the source only of the files edited in
+// the playground. The built-in sources are embedded in the page's module
+// too, and sending all of them (200 KB) with every list cost the page a
+// long task to decode.
+func (s *Session) RuleList() []RuleInfo {
+	list := s.Rules()
+	for i := range list {
+		if !list[i].Edited {
+			list[i].Source = ""
+		}
+	}
+	return list
 }
 
 // Rules lists the rule files, by rule id.

@@ -262,3 +262,33 @@ func TestRuleEditReadsNoCaptureAgain(t *testing.T) {
 		t.Errorf("the capture was opened %d times, want once", opens)
 	}
 }
+
+// The page's rule list carries only the edited files' text: the built-in
+// sources are in the page's module too.
+func TestRuleListSendsOnlyEditedSources(t *testing.T) {
+	s, err := New("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := ""
+	for _, r := range s.Rules() {
+		if r.ID == "tw-recycle-nat" {
+			src = r.Source
+		}
+	}
+	if _, err := s.SetRule("tw-recycle-nat.yaml", []byte(src+"\n# mine\n")); err != nil {
+		t.Fatal(err)
+	}
+	withSource := 0
+	for _, r := range s.RuleList() {
+		if r.Source != "" {
+			withSource++
+			if r.ID != "tw-recycle-nat" || !strings.HasSuffix(r.Source, "# mine\n") {
+				t.Errorf("%s sent with its source (edited %v)", r.File, r.Edited)
+			}
+		}
+	}
+	if withSource != 1 {
+		t.Errorf("%d sources sent, want the edited one", withSource)
+	}
+}
