@@ -52,11 +52,13 @@ type pairTS struct {
 	port  uint16 // the client's port in that flow
 }
 
-// regressedSYN is what a flow's first SYN, whose TSval regressed, was
-// compared with.
+// regressedSYN is a flow's first SYN whose TSval regressed, and what it
+// was compared with.
 type regressedSYN struct {
-	prev pairTS
-	syn  int // the SYN's frame
+	prev  pairTS
+	syn   int    // the SYN's frame
+	ts    uint32 // its TSval
+	synAt int64  // when it was sent
 }
 
 // flowRef names a flow by tracker slot and ID, as a slot is reused.
@@ -252,8 +254,8 @@ func (t *tracker) step(idx int32, p *packet, d int, extra uint16) {
 	if p.flags&flagSYN != 0 && p.flags&flagACK == 0 && p.hasTS && f.side[d].syns == 1 {
 		pair := SourcePair{toAddr(p.src, p.v6), toAddr(p.dst, p.v6)}
 		if prev, ok := t.pairs[pair]; ok && seqAfter(prev.ts, p.tsval) {
-			f.tsRegress, f.tsBehind, f.tsAge = true, prev.ts-p.tsval, p.t-prev.t
-			t.regressed[f.id] = regressedSYN{prev, p.frame}
+			f.tsRegress = true
+			t.regressed[f.id] = regressedSYN{prev: prev, syn: p.frame, ts: p.tsval, synAt: p.t}
 			// The earlier connection is half of the proof, when the SYN
 			// goes unanswered: that is known when it finalizes (a
 			// finalized one was kept or not already).
@@ -656,7 +658,7 @@ func (t *tracker) events(f *flow) {
 			Time: at(f.first), Retrans: int(c.syns - 1), RTO: rtoList(c), HasTS: c.hasTS, TSval: c.lastTS,
 			Regressed: f.tsRegress}
 		if f.tsRegress {
-			u.TSBehind, u.TSAge, u.Prev = f.tsBehind, seconds(f.tsAge), reg.compared()
+			u.TSBehind, u.TSAge, u.Prev = reg.prev.ts-reg.ts, seconds(reg.synAt-reg.prev.t), reg.compared()
 		}
 		t.c.UnansweredSYNs = append(t.c.UnansweredSYNs, u)
 		if c.syns > 1 && len(t.c.Stalls) < maxEvents {

@@ -230,9 +230,7 @@ type flow struct {
 	gapOutFrame, gapRetrans int
 	gapKA                   int
 
-	tsRegress bool
-	tsBehind  uint32
-	tsAge     int64
+	tsRegress bool // its first SYN's TSval was below the pair's (tracker.regressed says which)
 
 	lastOOWFrame int
 	lastBehind   int64
