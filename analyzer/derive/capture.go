@@ -102,7 +102,7 @@ func pawsSYNs(call Call, maxAge, minRetrans float64) int {
 			if p.Frame == 0 {
 				return
 			}
-			note := fmt.Sprintf("earlier connection from the same address: TSval %d, the server's last timestamp from it", p.TSval)
+			note := fmt.Sprintf("earlier connection from the same address: TSval %d, the last this capture saw from it", p.TSval)
 			if cr.c.Flow(p.Flow) != nil {
 				cr.frame(p.Flow, p.Frame, p.Time, note)
 				cr.flow(p.Flow)

@@ -232,8 +232,8 @@ func (a *app) onEngine(m js.Value) {
 		if m.Get("type").String() == "rule-ok" {
 			a.ruleStatus(0, "", m.Get("file").String())
 		}
-		// The list holds every rule's source: decoded and rendered off
-		// this event, a step per task.
+		// Decoded and rendered off this event, a step per task (with the
+		// edited rules' sources it can be long).
 		data := m.Get("json").String()
 		a.rulesGen++
 		gen := a.rulesGen

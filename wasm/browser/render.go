@@ -157,7 +157,7 @@ func (a *app) showReport(r *Report, ms, sys js.Value, p *pacer) {
 		}
 		a.focusResults()
 	}
-	for _, step := range []func(){func() { a.renderCountersPaced(p) }, func() { a.renderArtifacts(p) }, a.renderCaptures, a.renderTimeline, a.renderRules} {
+	for _, step := range []func(){func() { a.renderCounters(p) }, func() { a.renderArtifacts(p) }, a.renderCaptures, a.renderTimeline, a.renderRules} {
 		p.yield()
 		if gen != a.render {
 			return

@@ -87,7 +87,7 @@ func (a *app) wireTabContents() {
 	})
 	a.el("counters-read").AddEventListener("change", false, func(dom.Event) {
 		if a.report != nil {
-			a.renderCounters()
+			a.renderCounters(nil)
 		}
 	})
 	a.el("artifacts").AddEventListener("click", false, func(ev dom.Event) {
@@ -122,12 +122,10 @@ func (a *app) wireTabContents() {
 
 // ---- counters
 
-func (a *app) renderCounters() { a.renderCountersPaced(nil) }
-
-// renderCountersPaced renders the Counters tab, yielding between slices of
+// renderCounters renders the Counters tab, yielding between slices of
 // rows when p is set (only from a goroutine: an event handler must not
 // block).
-func (a *app) renderCountersPaced(p *pacer) {
+func (a *app) renderCounters(p *pacer) {
 	r := a.report
 	onlyRead := a.el("counters-read").Underlying().Get("checked").Bool()
 	var rows []string
@@ -143,34 +141,30 @@ func (a *app) renderCountersPaced(p *pacer) {
 			esc(c.Name)+`</code></button></td><td class="num">`+strconv.FormatInt(c.First, 10)+`</td><td class="num">`+strconv.FormatInt(c.Last, 10)+
 			`</td><td class="num delta">`+fmt.Sprintf("%+d", c.Delta)+`</td><td>`+esc(c.Meaning)+`</td><td>`+esc(strings.Join(c.Rules, ", "))+`</td></tr>`)
 	}
-	var tail strings.Builder
-	tail.WriteString(`</tbody></table>`)
+	var totals strings.Builder
 	if len(r.Totals) > 0 {
-		tail.WriteString(`<h3>Totals since boot <small>of the counters rules read: not a symptom of now</small></h3><table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">Total</th><th scope="col" class="num">Average per second</th><th scope="col">Meaning</th></tr></thead><tbody>`)
+		totals.WriteString(`<h3>Totals since boot <small>of the counters rules read: not a symptom of now</small></h3><table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">Total</th><th scope="col" class="num">Average per second</th><th scope="col">Meaning</th></tr></thead><tbody>`)
 		for _, c := range r.Totals {
 			rate := "uptime unknown"
 			if c.PerSecond > 0 {
 				rate = strconv.FormatFloat(c.PerSecond, 'g', 3, 64) + "/s"
 			}
-			tail.WriteString(`<tr><td>` + esc(c.Host) + `</td><td><code>` + esc(c.Name) + `</code></td><td class="num">` + strconv.FormatInt(c.Value, 10) +
+			totals.WriteString(`<tr><td>` + esc(c.Host) + `</td><td><code>` + esc(c.Name) + `</code></td><td class="num">` + strconv.FormatInt(c.Value, 10) +
 				`</td><td class="num">` + esc(rate) + `</td><td>` + esc(c.Meaning) + `</td></tr>`)
 		}
-		tail.WriteString(`</tbody></table>`)
+		totals.WriteString(`</tbody></table>`)
 	}
 	a.el("counters-count").SetTextContent(strconv.Itoa(len(r.Counters)))
 	switch {
 	case len(r.Counters) == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">No counter moved: give two snapshots (<code>nstat -az; sleep 10; nstat -az</code>, or <code>/proc/net/netstat</code> twice) to see which kernel counters move.</p>` + totalsOnly(tail.String()))
+		a.el("counters").SetInnerHTML(`<p class="empty">No counter moved: give two snapshots (<code>nstat -az; sleep 10; nstat -az</code>, or <code>/proc/net/netstat</code> twice) to see which kernel counters move.</p>` + totals.String())
 	case len(rows) == 0:
-		a.el("counters").SetInnerHTML(`<p class="empty">` + plural(len(r.Counters), "counter") + ` moved; none is read by a rule.</p>` + totalsOnly(tail.String()))
+		a.el("counters").SetInnerHTML(`<p class="empty">` + plural(len(r.Counters), "counter") + ` moved; none is read by a rule.</p>` + totals.String())
 	default:
 		a.fillRows(a.el("counters"), `<table><thead><tr><th scope="col">Host</th><th scope="col">Counter</th><th scope="col" class="num">First</th><th scope="col" class="num">Last</th><th scope="col" class="num">Change</th><th scope="col">Meaning</th><th scope="col">Read by</th></tr></thead><tbody>`,
-			rows, tail.String(), p)
+			rows, `</tbody></table>`+totals.String(), p)
 	}
 }
-
-// totalsOnly drops the end of the (absent) counters table from tail.
-func totalsOnly(tail string) string { return strings.TrimPrefix(tail, `</tbody></table>`) }
 
 // fillRows sets box to head + rows + tail, where head opens box's first
 // tbody and tail closes it. With p set, the rows are inserted in slices,
@@ -237,7 +231,7 @@ func (a *app) showCounter(i int) {
 // ---- artifacts
 
 // renderArtifacts renders the Artifacts tab, its rows in slices when p is
-// set (see renderCountersPaced).
+// set (see renderCounters).
 func (a *app) renderArtifacts(p *pacer) {
 	r := a.report
 	var rows []string

@@ -62,7 +62,7 @@ func (a *app) warmUp() {
 	// The HTML parser and the DOM calls, on a detached element.
 	p.step()
 	w.doc.CreateElement("div").Underlying().Call("insertAdjacentHTML", "beforeend", b.String())
-	for _, step := range []func(){func() { w.renderCountersPaced(p) }, func() { w.renderArtifacts(p) }, w.renderCaptures, w.renderTimeline} {
+	for _, step := range []func(){func() { w.renderCounters(p) }, func() { w.renderArtifacts(p) }, w.renderCaptures, w.renderTimeline} {
 		p.yield()
 		step()
 	}
