@@ -107,6 +107,7 @@ site: $(SITE_DIR)/assets.js
 
 $(SITE_DIR)/assets.js: $(SITE_SRC)
 	@mkdir -p $(SITE_TMP)
+	$(GO) run ./tools/prereadrules
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '$(LDFLAGS)' $(ENGINE_GCFLAGS) -o $(SITE_TMP)/engine.wasm ./wasm/engine
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w' -o $(SITE_TMP)/ui.wasm ./wasm/browser
 	$(GO) run ./wasm/sitegen -site $(SITE_DIR) -engine $(SITE_TMP)/engine.wasm -ui $(SITE_TMP)/ui.wasm -wasm-exec $(WASM_EXEC)/wasm_exec.js

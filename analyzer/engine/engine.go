@@ -172,11 +172,19 @@ func (ev *evaluator) run(r *Rule, override map[string]float64, rep *Report) {
 // finding for the first that matches, or nil, with the rule's check.
 func (ev *evaluator) evaluate(r *Rule, override map[string]float64) (*Finding, Check, error) {
 	h := ev.ctx.Host
+	if _, _, runs := r.needs(h); !runs {
+		// None of its inputs was collected: the rule is not run, so it
+		// costs nothing (a pre-read rule is not even compiled).
+		return nil, r.notMatched(h, "", nil), nil
+	}
 	ev.env["params"] = r.ParamValues(override)
 	var weakest *derive.Recorder
 	weakestLevel := ""
 	for _, level := range Confidences {
-		p := r.compiled[level]
+		p, err := r.program(level)
+		if err != nil {
+			return nil, Check{Rule: r.ID, Host: h.Name, Status: "ruled-out", Reason: "the rule did not compile: " + err.Error()}, err
+		}
 		if p == nil {
 			continue
 		}
@@ -251,31 +259,8 @@ func (r *Rule) evidence(rec *derive.Recorder) []Evidence {
 // condition read.
 func (r *Rule) notMatched(h *facts.Host, level string, rec *derive.Recorder) Check {
 	chk := Check{Rule: r.ID, Host: h.Name, Status: "ruled-out"}
-	// The rule runs when one of its required inputs (any of them, when
-	// none is marked) was collected.
-	var needed, absent []string
-	anyNeeded := false
-	for _, in := range r.inputs() {
-		present := derive.HasKind(h, in.Kind)
-		if !present {
-			absent = append(absent, in.Kind)
-		}
-		if in.Required {
-			anyNeeded = true
-		}
-	}
-	runs := false
-	for _, in := range r.inputs() {
-		if in.Required || !anyNeeded {
-			if derive.HasKind(h, in.Kind) {
-				runs = true
-			}
-			if !contains(needed, in.Kind) {
-				needed = append(needed, in.Kind)
-			}
-		}
-	}
-	if !runs && len(needed) > 0 {
+	needed, absent, runs := r.needs(h)
+	if !runs {
 		chk.Status, chk.Missing = "not-run", needed
 		if len(needed) == 1 {
 			chk.Reason = "needs " + needed[0] + ", which was not collected"
@@ -307,6 +292,29 @@ func (r *Rule) notMatched(h *facts.Host, level string, rec *derive.Recorder) Che
 		chk.Reason = "its " + level + " condition is false; it read: " + strings.Join(read, "; ")
 	}
 	return chk
+}
+
+// needs tells whether a rule runs on a host: when one of its required
+// inputs (any of its inputs, when none is marked required) was collected,
+// or when it reads no input. needed are those inputs, absent every input
+// of the rule that was not collected.
+func (r *Rule) needs(h *facts.Host) (needed, absent []string, runs bool) {
+	anyRequired := false
+	for _, in := range r.inputs() {
+		if !derive.HasKind(h, in.Kind) {
+			absent = append(absent, in.Kind)
+		}
+		anyRequired = anyRequired || in.Required
+	}
+	for _, in := range r.inputs() {
+		if in.Required || !anyRequired {
+			runs = runs || derive.HasKind(h, in.Kind)
+			if !contains(needed, in.Kind) {
+				needed = append(needed, in.Kind)
+			}
+		}
+	}
+	return needed, absent, runs || len(needed) == 0
 }
 
 // inputs is the rule's declared inputs plus every kind the functions its

@@ -83,6 +83,47 @@ type program struct {
 	prog  *vm.Program
 }
 
+// deferredPrograms are a pre-read rule's programs, compiled once, when
+// the rule is first evaluated.
+type deferredPrograms struct {
+	once  sync.Once
+	progs map[string]*program
+	err   error
+}
+
+// program returns the compiled condition at level, or nil when the rule
+// has none.
+func (r *Rule) program(level string) (*program, error) {
+	if r.deferred == nil {
+		return r.compiled[level], nil
+	}
+	d := r.deferred
+	d.once.Do(func() { d.progs, d.err = r.compileConditions() })
+	return d.progs[level], d.err
+}
+
+// compileConditions compiles each condition, without the checks compile
+// makes: for a rule that passed them when it was pre-read.
+func (r *Rule) compileConditions() (map[string]*program, error) {
+	out := map[string]*program{}
+	for _, level := range Confidences {
+		src, ok := r.Conditions[level]
+		if !ok {
+			continue
+		}
+		tree, err := parseCondition(src)
+		if err == nil {
+			var p *vm.Program
+			if p, err = compileTree(tree); err == nil {
+				out[level] = &program{level: level, prog: p}
+				continue
+			}
+		}
+		return nil, r.exprError(level, r.condLines[level], err)
+	}
+	return out, nil
+}
+
 // call is one vocabulary call a condition makes, with the position of the
 // call in the rule file.
 type call struct {

@@ -55,6 +55,9 @@ type Rule struct {
 	calls        map[string]bool
 	counters     map[string]bool // counter names its conditions read
 	compiled     map[string]*program
+	// deferred compiles the conditions of a rule that was checked when
+	// it was pre-read, on its first evaluation (see ParsePreread).
+	deferred *deferredPrograms
 }
 
 // Input is an artifact kind a rule reads. When it is missing on a host, a
@@ -109,6 +112,16 @@ func (e *LoadError) Error() string {
 
 // ParseRule reads and compiles one rule file. Every problem is a *LoadError.
 func ParseRule(file string, data []byte) (*Rule, error) {
+	r, err := readRule(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return r, r.check()
+}
+
+// readRule reads a rule file's YAML into a Rule with the lines of its
+// keys, without checking or compiling it.
+func readRule(file string, data []byte) (*Rule, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
@@ -127,13 +140,15 @@ func ParseRule(file string, data []byte) (*Rule, error) {
 	r.File = file
 	r.condLines, r.condKeyLines = conditionLines(&root)
 	r.keyLines = keyLines(&root)
-	if err := r.validate(); err != nil {
-		return nil, err
-	}
-	if err := r.compile(); err != nil {
-		return nil, err
-	}
 	return &r, nil
+}
+
+// check validates and compiles a rule that has been read.
+func (r *Rule) check() error {
+	if err := r.validate(); err != nil {
+		return err
+	}
+	return r.compile()
 }
 
 func (r *Rule) validate() error {

@@ -7,6 +7,7 @@ package session
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,26 +56,26 @@ type Session struct {
 // New loads the built-in rules.
 func New(version string) (*Session, error) {
 	s := &Session{version: version, files: map[string][]byte{}, rules: map[string]*engine.Rule{}, edited: map[string]bool{}}
-	entries, err := rules.FS.ReadDir(".")
+	list, err := engine.ParsePreread(prereadRules)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".yaml") {
-			continue
-		}
-		data, err := rules.FS.ReadFile(e.Name())
+	for _, r := range list {
+		data, err := rules.FS.ReadFile(r.File)
 		if err != nil {
 			return nil, err
 		}
-		r, err := engine.ParseRule(e.Name(), data)
-		if err != nil {
-			return nil, err
-		}
-		s.files[e.Name()], s.rules[e.Name()] = data, r
+		s.files[r.File], s.rules[r.File] = data, r
 	}
 	return s, nil
 }
+
+// prereadRules are the built-in rules (rules/*.yaml) read ahead of time;
+// see engine.PrereadFS.
+//
+//go:generate go run ../../../tools/prereadrules -o builtin-rules.json
+//go:embed builtin-rules.json
+var prereadRules []byte
 
 // RuleSet is the rule set in effect: every file's last version that
 // compiled.

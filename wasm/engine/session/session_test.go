@@ -13,6 +13,7 @@ import (
 
 	"github.com/nettriage/nettriage/analyzer/engine"
 	"github.com/nettriage/nettriage/analyzer/triage"
+	"github.com/nettriage/nettriage/rules"
 )
 
 func sampleInputs(t *testing.T, dir string) []triage.Input {
@@ -290,5 +291,17 @@ func TestRuleListSendsOnlyEditedSources(t *testing.T) {
 	}
 	if withSource != 1 {
 		t.Errorf("%d sources sent, want the edited one", withSource)
+	}
+}
+
+// The engine's pre-read built-in rules are those of rules/*.yaml as they
+// are now.
+func TestPrereadRulesAreCurrent(t *testing.T) {
+	data, err := engine.PrereadFS(rules.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, prereadRules) {
+		t.Fatal("builtin-rules.json is out of date with rules/*.yaml: run go generate ./wasm/engine/session (make site does)")
 	}
 }
