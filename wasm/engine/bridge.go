@@ -117,6 +117,15 @@ func (b *bridge) loop() {
 		}
 		b.s = s
 		b.post(map[string]any{"type": "rules-ready", "rules": s.RuleSet().Version()})
+		// With nothing asked yet, the page waits for the user: warm the
+		// engine meanwhile. A request that comes in waits for the warm-up,
+		// which does work the request would otherwise do itself.
+		b.mu.Lock()
+		idle := len(b.queue) == 0
+		b.mu.Unlock()
+		if idle {
+			s.Warm()
+		}
 	}
 	for range b.wake {
 		for {

@@ -296,3 +296,32 @@ func TestLazyBridge(t *testing.T) {
 		t.Errorf("messages %v, want rules-ready then rules", types)
 	}
 }
+
+// TestWarmUpIsSilent: with nothing asked when the rules are ready, the
+// bridge warms the engine without posting anything, and answers a request
+// afterwards with a report of its own inputs.
+func TestWarmUpIsSilent(t *testing.T) {
+	out := make(chan map[string]any, 100)
+	b := newLazyBridge(func() (*session.Session, error) { return session.New("test") }, func(m map[string]any) { out <- m })
+	if m := <-out; m["type"] != "rules-ready" {
+		t.Fatalf("first message %v", m["type"])
+	}
+	b.receive(js.ValueOf(map[string]any{"type": "analyze", "id": 7, "inputs": []any{
+		map[string]any{"name": "sysctl.txt", "text": "net.ipv4.tcp_tw_recycle = 1\n"},
+	}}))
+	select {
+	case m := <-out:
+		if m["type"] != "report" {
+			t.Fatalf("got %v, want the report", m)
+		}
+		var rep struct{ Artifacts []struct{ Name string } }
+		if err := json.Unmarshal([]byte(m["json"].(string)), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Artifacts) != 1 || rep.Artifacts[0].Name != "sysctl.txt" {
+			t.Errorf("artifacts %+v: the warm-up leaked into the report", rep.Artifacts)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("no answer within 60 s")
+	}
+}

@@ -115,6 +115,27 @@ func (s *Session) Analyze(ctx context.Context, inputs []triage.Input, opt triage
 	return s.run()
 }
 
+// warmup is a short pasted session from a quiet host, in the commands
+// tickets carry most.
+//
+//go:embed warmup.txt
+var warmup []byte
+
+// Warm analyses warmup and drops the result; the session is unchanged.
+// WebAssembly functions are compiled on their first call, which makes the
+// first analysis in a page about a second slower than the next (measured
+// in Chromium); the bridge warms the engine while the page waits for the
+// user, so that it is the warm-up that pays.
+func (s *Session) Warm() *engine.Report {
+	ctx := context.Background()
+	opt := triage.Options{Limits: Limits(), Version: s.version}
+	in := triage.Read(ctx, []triage.Input{{Name: "warm-up.txt", Data: warmup}}, opt)
+	defer in.Close()
+	res := in.Prepare(ctx, opt).Evaluate(s.RuleSet(), nil)
+	ReportJSON(res.Report)
+	return res.Report
+}
+
 // HasInputs reports whether an analysis has been run.
 func (s *Session) HasInputs() bool { return s.parsed != nil }
 
