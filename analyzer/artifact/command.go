@@ -356,7 +356,12 @@ func commandKind(name string, args []string) (Kind, string) {
 		return KindNftables, ""
 	case "ipvsadm":
 		return KindIPVS, ""
-	case "ss", "lsof":
+	case "ss":
+		if ssSummary(args) {
+			return KindCounters, ""
+		}
+		return KindSockets, ""
+	case "lsof":
 		return KindSockets, ""
 	case "netstat":
 		return netstatKind(args), ""
@@ -427,6 +432,17 @@ func iptablesTable(args []string) string {
 		}
 	}
 	return ""
+}
+
+// ssSummary reports whether ss was asked for its summary (-s), which
+// prints sockstat's levels rather than sockets.
+func ssSummary(args []string) bool {
+	for _, a := range args {
+		if a == "--summary" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsRune(a, 's') {
+			return true
+		}
+	}
+	return false
 }
 
 func netstatKind(args []string) Kind {

@@ -66,6 +66,8 @@ var lineTests = []lineTest{
 	strong(KindAddresses, `^[0-9a-f]{2}(:[0-9a-f]{2}){5} (dev|vlan|dst) \S+`),
 
 	strong(KindCounters, `^sockets: used \d+$`),
+	strong(KindCounters, `^TCP:\s+\d+ \(estab \d+, closed \d+, orphaned \d+`), // ss -s
+	strong(KindCounters, `^Transport\s+Total\s+IP\s+IPv6$`),
 	weak(KindCounters, `^(TCP|UDP|UDPLITE|RAW|FRAG|TCP6|UDP6|UDPLITE6|RAW6|FRAG6): inuse \d+`),
 	weak(KindCounters, `^[0-9a-f]{8}( [0-9a-f]{8}){9,14}$`), // softnet_stat: 10 to 15 columns, no header
 

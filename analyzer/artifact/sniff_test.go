@@ -120,6 +120,7 @@ func TestSniffHints(t *testing.T) {
 		{"hostname file", "node-1.domain.tld\n", "etc/hostname", "", KindSystem},
 		{"hostname without hint", "node-1.domain.tld\n", "notes", "", KindUnknown},
 		{"conntrack -C", "858\n", "", "conntrack -C", KindConntrack},
+		{"ss -s in a sosreport", "Total: 488\nTCP:   61 (estab 24, closed 19, orphaned 4, timewait 17)\n", "sos_commands/networking/ss_-s", "", KindCounters},
 		{"number without hint", "858\n", "", "", KindUnknown},
 		{"kubectl logs without timestamps", "accepting AMQP connection <0.5560.184>\n", "", "kubectl logs rabbitmq-0", KindLog},
 		{"command not found", "bash: ipvsadm: command not found\n", "", "ipvsadm -Ln", KindUnknown},

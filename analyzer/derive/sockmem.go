@@ -22,12 +22,13 @@ import (
 
 const sectionSockMem = "Socket memory"
 
-// Sockstat returns the latest value of a /proc/net/sockstat field: a level
-// at the instant it was read, not a counter.
+// Sockstat returns the latest value of a /proc/net/sockstat field (read
+// there or from ss -s, which prints some of them): a level at the instant
+// it was read, not a counter.
 func Sockstat(h *facts.Host, name string) (int64, source.Ref, bool) {
 	for i := len(h.Counters) - 1; i >= 0; i-- {
 		s := h.Counters[i]
-		if s.Form != counters.FormSockstat && s.Form != counters.FormSockstat6 {
+		if s.Form != counters.FormSockstat && s.Form != counters.FormSockstat6 && s.Form != counters.FormSsSummary {
 			continue
 		}
 		if c, ok := s.Values[name]; ok {

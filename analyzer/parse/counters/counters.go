@@ -95,6 +95,7 @@ type parser struct {
 	pendingLabel string
 	section      string // current netstat -s section ("Tcp")
 	histogram    string // current ICMP histogram title within the section
+	ssTable      bool   // in ss -s's Transport table
 }
 
 var (
@@ -127,6 +128,8 @@ func (p *parser) run(lines []source.Line) {
 			p.softnetRow(text, ln)
 			continue
 		case p.sockstatLine(text, ln):
+			continue
+		case p.ssSummaryLine(text, ln):
 			continue
 		case text == "#kernel":
 			p.section = ""

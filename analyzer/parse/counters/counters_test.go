@@ -3,6 +3,7 @@ package counters
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -351,5 +352,54 @@ func TestGrepFilteredNetstatS(t *testing.T) {
 	}
 	if b["TcpExt.ListenDrops"].Src.Line != 4 {
 		t.Errorf("line %d, want 4", b["TcpExt.ListenDrops"].Src.Line)
+	}
+}
+
+// ss -s prints sockstat's levels under its own names, in an older form
+// (kernel total, synrecv, two timewait numbers, ports) and today's.
+func TestSsSummary(t *testing.T) {
+	data, err := os.ReadFile("testdata/ss_s_old_and_new.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, warns := Parse("ss -s", data)
+	if len(warns) > 0 {
+		t.Errorf("warnings: %v", warns)
+	}
+	if len(set.Snapshots) != 2 {
+		t.Fatalf("%d snapshots, want 2", len(set.Snapshots))
+	}
+	want := []map[string]int64{
+		{"Sockstat.SocketsUsed": 2311, "Sockstat.TCPOrphan": 2, "Sockstat.TCPTw": 37, "Sockstat.RAWInuse": 0, "Sockstat.RAW6Inuse": 1,
+			"Sockstat.UDPInuse": 5, "Sockstat.UDP6Inuse": 2, "Sockstat.TCPInuse": 1402, "Sockstat.TCP6Inuse": 29,
+			"Sockstat.FRAGInuse": 0, "Sockstat.FRAG6Inuse": 0},
+		{"Sockstat.SocketsUsed": 488, "Sockstat.TCPOrphan": 4, "Sockstat.TCPTw": 17, "Sockstat.RAWInuse": 1, "Sockstat.RAW6Inuse": 1,
+			"Sockstat.UDPInuse": 8, "Sockstat.UDP6Inuse": 3, "Sockstat.TCPInuse": 35, "Sockstat.TCP6Inuse": 7,
+			"Sockstat.FRAGInuse": 0, "Sockstat.FRAG6Inuse": 0},
+	}
+	lines := [][2]int{{1, 10}, {12, 20}}
+	for i, s := range set.Snapshots {
+		if s.Form != FormSsSummary {
+			t.Errorf("snapshot %d: form %q", i, s.Form)
+		}
+		if s.Src.Line != lines[i][0] || s.Src.EndLine != lines[i][1] {
+			t.Errorf("snapshot %d: lines %d-%d, want %v", i, s.Src.Line, s.Src.EndLine, lines[i])
+		}
+		got := map[string]int64{}
+		for k, c := range s.Values {
+			got[k] = c.Value
+		}
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("snapshot %d:\n got %v\nwant %v", i, got, want[i])
+		}
+	}
+	if c := set.Snapshots[0].Values["Sockstat.TCPOrphan"]; c.Src.Line != 2 {
+		t.Errorf("orphans cited at line %d, want 2", c.Src.Line)
+	}
+	// Near misses: the same words with something else in them are not
+	// read as ss -s, and say so.
+	_, warns = Parse("x", []byte("Total: many\nTCP:   12 (estab 3, closed x, orphaned ?, timewait 1)\nTCP 1 2 3\n"))
+	if len(warns) != 3 {
+		t.Errorf("warnings %v, want one per line", warns)
 	}
 }
