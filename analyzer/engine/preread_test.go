@@ -139,3 +139,24 @@ func TestPrereadReportsMatch(t *testing.T) {
 		t.Errorf("%d of %d pre-read rules compiled: expected some, not all", compiled, len(pre))
 	}
 }
+
+// Pre-read rules come from the build, but a damaged file must fail with
+// an error, never a panic, and what loads must evaluate.
+func FuzzParsePreread(f *testing.F) {
+	data, err := PrereadFS(rules.FS)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`[{"rule":{"id":"x","title":"t","severity":"info","summary":"s","conditions":{"likely":"1 == 1"}}}]`))
+	f.Add([]byte(`[{"rule":{"id":"x","title":"t","severity":"info","summary":"s","conditions":{"likely":"sysctl("}}}]`))
+	x := artifact.ExpandAll([]artifact.Input{{Name: "sysctl_-a", Data: []byte("net.ipv4.ip_forward = 0\n")}}, artifact.Limits{})
+	p := Prepare(x.Artifacts, x.Errors, Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		list, err := ParsePreread(data)
+		if err != nil {
+			return
+		}
+		p.Evaluate(NewRuleSet(list), nil)
+	})
+}
