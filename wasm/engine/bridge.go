@@ -57,6 +57,9 @@ type bridge struct {
 	// load makes the session (compiling the rules) before the first
 	// request is handled, when s is nil.
 	load func() (*session.Session, error)
+	// analysed is set by the first analyze request; no warm-up after it.
+	analysed bool
+	warmed   bool // the warm-up ran (for the tests)
 
 	mu     sync.Mutex
 	queue  []request
@@ -109,6 +112,14 @@ func newLazyBridge(load func() (*session.Session, error), post func(map[string]a
 }
 
 func (b *bridge) loop() {
+	// warm fires once the page has been left alone for warmDelay after
+	// the rules loaded: the user is reading the page, so the engine warms
+	// up (see session.Warm) rather than make their first case pay for
+	// WebAssembly's first calls. It does not when a case came sooner (the
+	// case warms the engine itself), and not while the page starts: run
+	// at once, the warm-up slowed the page's own first work (measured:
+	// longer tasks on the page's thread, on two cores).
+	var warm <-chan time.Time
 	if b.s == nil && b.load != nil {
 		s, err := b.load()
 		if err != nil {
@@ -117,28 +128,40 @@ func (b *bridge) loop() {
 		}
 		b.s = s
 		b.post(map[string]any{"type": "rules-ready", "rules": s.RuleSet().Version()})
-		// With nothing asked yet, the page waits for the user: warm the
-		// engine meanwhile. A request that comes in waits for the warm-up,
-		// which does work the request would otherwise do itself.
-		b.mu.Lock()
-		idle := len(b.queue) == 0
-		b.mu.Unlock()
-		if idle {
-			s.Warm()
+		warm = time.After(warmDelay)
+	}
+	for {
+		select {
+		case <-b.wake:
+			b.drain()
+		case <-warm:
+			warm = nil
+			if !b.analysed {
+				b.s.Warm()
+				b.warmed = true
+			}
 		}
 	}
-	for range b.wake {
-		for {
-			b.mu.Lock()
-			if len(b.queue) == 0 {
-				b.mu.Unlock()
-				break
-			}
-			req := b.queue[0]
-			b.queue = b.queue[1:]
+}
+
+// warmDelay is how long the page must stay idle before the engine warms up.
+const warmDelay = time.Second
+
+// drain handles the queued requests in order.
+func (b *bridge) drain() {
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
 			b.mu.Unlock()
-			b.handle(req.msg, req.ctx)
+			return
 		}
+		req := b.queue[0]
+		b.queue = b.queue[1:]
+		b.mu.Unlock()
+		if req.msg.Get("type").String() == "analyze" {
+			b.analysed = true
+		}
+		b.handle(req.msg, req.ctx)
 	}
 }
 

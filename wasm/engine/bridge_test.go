@@ -297,31 +297,38 @@ func TestLazyBridge(t *testing.T) {
 	}
 }
 
-// TestWarmUpIsSilent: with nothing asked when the rules are ready, the
-// bridge warms the engine without posting anything, and answers a request
-// afterwards with a report of its own inputs.
-func TestWarmUpIsSilent(t *testing.T) {
-	out := make(chan map[string]any, 100)
-	b := newLazyBridge(func() (*session.Session, error) { return session.New("test") }, func(m map[string]any) { out <- m })
-	if m := <-out; m["type"] != "rules-ready" {
-		t.Fatalf("first message %v", m["type"])
-	}
-	b.receive(js.ValueOf(map[string]any{"type": "analyze", "id": 7, "inputs": []any{
-		map[string]any{"name": "sysctl.txt", "text": "net.ipv4.tcp_tw_recycle = 1\n"},
-	}}))
-	select {
-	case m := <-out:
-		if m["type"] != "report" {
-			t.Fatalf("got %v, want the report", m)
+// TestWarmUp: the engine warms up once the page has been idle for
+// warmDelay after the rules loaded, without posting anything, and then
+// answers a case with a report of the case's own inputs; a case sent
+// sooner means no warm-up.
+func TestWarmUp(t *testing.T) {
+	for _, wait := range []time.Duration{0, warmDelay + 500*time.Millisecond} {
+		out := make(chan map[string]any, 100)
+		b := newLazyBridge(func() (*session.Session, error) { return session.New("test") }, func(m map[string]any) { out <- m })
+		if m := <-out; m["type"] != "rules-ready" {
+			t.Fatalf("first message %v", m["type"])
 		}
-		var rep struct{ Artifacts []struct{ Name string } }
-		if err := json.Unmarshal([]byte(m["json"].(string)), &rep); err != nil {
-			t.Fatal(err)
+		time.Sleep(wait)
+		b.receive(js.ValueOf(map[string]any{"type": "analyze", "id": 7, "inputs": []any{
+			map[string]any{"name": "sysctl.txt", "text": "net.ipv4.tcp_tw_recycle = 1\n"},
+		}}))
+		select {
+		case m := <-out:
+			if m["type"] != "report" {
+				t.Fatalf("got %v, want the report", m)
+			}
+			var rep struct{ Artifacts []struct{ Name string } }
+			if err := json.Unmarshal([]byte(m["json"].(string)), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Artifacts) != 1 || rep.Artifacts[0].Name != "sysctl.txt" {
+				t.Errorf("artifacts %+v: the warm-up leaked into the report", rep.Artifacts)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("no answer within 60 s")
 		}
-		if len(rep.Artifacts) != 1 || rep.Artifacts[0].Name != "sysctl.txt" {
-			t.Errorf("artifacts %+v: the warm-up leaked into the report", rep.Artifacts)
+		if want := wait > 0; b.warmed != want {
+			t.Errorf("case sent after %v: warmed %v, want %v", wait, b.warmed, want)
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("no answer within 60 s")
 	}
 }
