@@ -83,23 +83,28 @@ type program struct {
 	prog  *vm.Program
 }
 
-// deferredPrograms are a pre-read rule's programs, compiled once, when
-// the rule is first evaluated.
-type deferredPrograms struct {
-	once  sync.Once
-	progs map[string]*program
-	err   error
+// programs are a rule's compiled conditions by level. A rule loaded from
+// YAML has them as it loads (compile); a pre-read rule compiles them on
+// its first evaluation (see ParsePreread).
+type programs struct {
+	once    sync.Once
+	byLevel map[string]*program
+	err     error
+}
+
+// compiledPrograms holds programs that are already compiled.
+func compiledPrograms(byLevel map[string]*program) *programs {
+	p := &programs{byLevel: byLevel}
+	p.once.Do(func() {})
+	return p
 }
 
 // program returns the compiled condition at level, or nil when the rule
 // has none.
 func (r *Rule) program(level string) (*program, error) {
-	if r.deferred == nil {
-		return r.compiled[level], nil
-	}
-	d := r.deferred
-	d.once.Do(func() { d.progs, d.err = r.compileConditions() })
-	return d.progs[level], d.err
+	p := r.programs
+	p.once.Do(func() { p.byLevel, p.err = r.compileConditions() })
+	return p.byLevel[level], p.err
 }
 
 // compileConditions compiles each condition, without the checks compile
@@ -136,7 +141,7 @@ type call struct {
 // at its file and line. Problems that cannot stop a rule from working are
 // recorded as warnings on the rule.
 func (r *Rule) compile() error {
-	r.compiled = map[string]*program{}
+	compiled := map[string]*program{}
 	r.calls = map[string]bool{}
 	r.counters = map[string]bool{}
 	usedParams := map[string]bool{}
@@ -216,8 +221,9 @@ func (r *Rule) compile() error {
 		if err != nil {
 			return r.exprError(level, base, err)
 		}
-		r.compiled[level] = &program{level: level, prog: p}
+		compiled[level] = &program{level: level, prog: p}
 	}
+	r.programs = compiledPrograms(compiled)
 	for _, name := range paramNames(r) {
 		if !usedParams[name] {
 			r.Warnings = append(r.Warnings, r.warnAt(r.keyLines["params"], "rule %s: parameter %s is declared but no condition uses it", r.ID, name))

@@ -77,7 +77,7 @@ func ParsePreread(data []byte) ([]*Rule, error) {
 		if err := r.checkReferences(); err != nil {
 			return nil, err
 		}
-		r.deferred = &deferredPrograms{}
+		r.programs = &programs{}
 		rules = append(rules, r)
 	}
 	return rules, nil

@@ -39,7 +39,7 @@ func TestPrereadMatchesYAML(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.deferred == nil || g.compiled != nil {
+		if g.programs.byLevel != nil {
 			t.Fatalf("%s: a pre-read rule is compiled when it loads", g.File)
 		}
 		for _, level := range Confidences {
@@ -53,7 +53,7 @@ func TestPrereadMatchesYAML(t *testing.T) {
 			}
 		}
 		gc, wc := *g, *w
-		gc.compiled, wc.compiled, gc.deferred = nil, nil, nil
+		gc.programs, wc.programs = nil, nil
 		if !reflect.DeepEqual(gc, wc) {
 			t.Errorf("%s: the pre-read rule differs from the YAML's:\n%+v\n%+v", w.File, gc, wc)
 		}
@@ -131,7 +131,7 @@ func TestPrereadReportsMatch(t *testing.T) {
 	}
 	compiled := 0
 	for _, r := range pre {
-		if r.deferred.progs != nil {
+		if r.programs.byLevel != nil {
 			compiled++
 		}
 	}

@@ -54,10 +54,7 @@ type Rule struct {
 	keyLines     map[string]int // YAML line of each top-level key
 	calls        map[string]bool
 	counters     map[string]bool // counter names its conditions read
-	compiled     map[string]*program
-	// deferred compiles the conditions of a rule that was checked when
-	// it was pre-read, on its first evaluation (see ParsePreread).
-	deferred *deferredPrograms
+	programs     *programs
 }
 
 // Input is an artifact kind a rule reads. When it is missing on a host, a
