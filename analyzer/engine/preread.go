@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 )
 
 // A rule file read and checked ahead of time: the web engine embeds the
@@ -51,7 +52,7 @@ func PrereadFS(fsys fs.FS) ([]byte, error) {
 			return nil, err
 		}
 		out = append(out, prereadRule{Rule: r, CondLines: r.condLines, CondKeyLines: r.condKeyLines, KeyLines: r.keyLines,
-			Calls: setList(r.calls), Counters: setList(r.counters), Warnings: r.Warnings})
+			Calls: slices.Sorted(maps.Keys(r.calls)), Counters: slices.Sorted(maps.Keys(r.counters)), Warnings: r.Warnings})
 	}
 	return json.MarshalIndent(out, "", " ")
 }
@@ -81,15 +82,6 @@ func ParsePreread(data []byte) ([]*Rule, error) {
 		rules = append(rules, r)
 	}
 	return rules, nil
-}
-
-func setList(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func listSet(l []string) map[string]bool {
