@@ -438,11 +438,17 @@ func iptablesTable(args []string) string {
 // prints sockstat's levels rather than sockets.
 func ssSummary(args []string) bool {
 	for _, a := range args {
-		if a == "--summary" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsRune(a, 's') {
+		if a == "--summary" || shortFlag(a, 's') {
 			return true
 		}
 	}
 	return false
+}
+
+// shortFlag reports whether arg is a group of one-letter options ("-tan")
+// that holds flag.
+func shortFlag(arg string, flag rune) bool {
+	return len(arg) > 1 && arg[0] == '-' && arg[1] != '-' && strings.ContainsRune(arg[1:], flag)
 }
 
 func netstatKind(args []string) Kind {

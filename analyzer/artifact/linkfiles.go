@@ -96,7 +96,7 @@ func linkCommandKind(name string, args []string) Kind {
 		}
 	case "netstat":
 		for _, a := range args {
-			if a == "--interfaces" || (strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsRune(a, 'i')) {
+			if a == "--interfaces" || shortFlag(a, 'i') {
 				return KindInterfaces
 			}
 		}
