@@ -117,6 +117,7 @@ func main() {
 	if files := a.el("files").Underlying().Get("files"); files.Length() > 0 {
 		a.addFiles(files, "")
 	}
+	a.takeEarly()
 	select {}
 }
 
@@ -383,6 +384,36 @@ func (a *app) wireInputs() {
 	a.el("case-clear").AddEventListener("click", false, func(dom.Event) { a.clearCase() })
 }
 
+// takeEarly adds what was dropped or pasted before this module ran (kept
+// by main.js), and removes main.js's stand-in listeners; this module's
+// own are already in place, in the same task, so nothing falls between.
+func (a *app) takeEarly() {
+	if stop := js.Global().Get("nettriageEarlyStop"); stop.Type() == js.TypeFunction {
+		stop.Invoke()
+	}
+	kept := js.Global().Get("nettriageEarlyInputs")
+	if !kept.Truthy() {
+		return
+	}
+	list := func(v js.Value) []js.Value {
+		var out []js.Value
+		for i := 0; v.Truthy() && i < v.Length(); i++ {
+			out = append(out, v.Index(i))
+		}
+		return out
+	}
+	for i := 0; i < kept.Length(); i++ {
+		in := kept.Index(i)
+		switch in.Get("kind").String() {
+		case "paste":
+			a.addPasteText(in.Get("text").String())
+		case "drop":
+			a.addDropped(list(in.Get("entries")), list(in.Get("files")))
+		}
+	}
+	kept.Set("length", 0)
+}
+
 // drop adds what was dropped: files, and folders read recursively through
 // the entries API (a folder's files keep their paths, so a sosreport
 // folder is recognised as one). Entries must be taken during the event.
@@ -410,14 +441,19 @@ func (a *app) drop(dt js.Value) {
 			files = append(files, f)
 		}
 	}
-	if len(entries) == 0 {
-		if len(files) == 0 {
-			files = nil
-			list := dt.Get("files")
-			for i := 0; list.Truthy() && i < list.Length(); i++ {
-				files = append(files, list.Index(i))
-			}
+	if len(entries) == 0 && len(files) == 0 {
+		list := dt.Get("files")
+		for i := 0; list.Truthy() && i < list.Length(); i++ {
+			files = append(files, list.Index(i))
 		}
+	}
+	a.addDropped(entries, files)
+}
+
+// addDropped adds dropped files, and the files under dropped folder
+// entries, to the case.
+func (a *app) addDropped(entries, files []js.Value) {
+	if len(entries) == 0 {
 		go a.addList(files, nil)
 		return
 	}
@@ -549,13 +585,18 @@ func (a *app) addPaste() {
 		a.status("The paste box is empty.", "error")
 		return
 	}
+	a.el("paste").Underlying().Set("value", "")
+	a.addPasteText(text)
+}
+
+// addPasteText adds a pasted session to the case and analyses it.
+func (a *app) addPasteText(text string) {
 	a.pastes++
 	name := "paste.txt"
 	if a.pastes > 1 {
 		name = "paste-" + strconv.Itoa(a.pastes) + ".txt"
 	}
 	a.inputs = append(a.inputs, caseInput{name: name, size: int64(len(text)), text: text})
-	a.el("paste").Underlying().Set("value", "")
 	a.sample = ""
 	a.analyzeCase("the pasted session")
 }

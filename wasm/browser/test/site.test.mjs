@@ -190,6 +190,51 @@ test('a drop anywhere on the window adds files and never navigates away', async 
   await context.close();
 });
 
+// Before the UI module has loaded (held back here by a slow link), a drop
+// and a click on "Add paste" are kept by main.js and added to the case
+// once it runs; the drop does not navigate away.
+test('a drop and a paste before the page has loaded are kept, not lost', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const requests = [];
+  context.on('request', (r) => requests.push({ method: r.method(), url: r.url(), body: r.postDataBuffer() }));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: 25e6 / 8, uploadThroughput: 25e6 / 8 });
+  await page.goto(server.base + '/', { waitUntil: 'load' });
+  const url = page.url();
+  const session = fs.readFileSync(path.join(samples, 'vip-nodeport-local-race/positive/node-1-session.txt'), 'utf8');
+  const quiet = fs.readFileSync(path.join(samples, 'tcp-orphans-high/ss-summary-near-miss/ticket.txt'), 'utf8');
+  await page.fill('#paste', session);
+  await page.click('#paste-go');
+  const early = await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'ss-summary.txt', { type: 'text/plain' }));
+    const target = document.querySelector('footer');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+    target.dispatchEvent(drop);
+    return { ui: document.documentElement.dataset.ui || '', prevented: drop.defaultPrevented, status: document.getElementById('status').textContent };
+  }, quiet);
+  assert.equal(early.ui, '', 'the UI module was already running: the test did not test the early path');
+  assert.ok(early.prevented, 'an early drop would navigate away');
+  assert.match(early.status, /kept/);
+  await page.waitForSelector('[data-rule="vip-nodeport-local-race"][data-confidence="confirmed"]', { timeout: 60_000 });
+  await done(page);
+  const chips = await page.locator('#chips').textContent();
+  assert.match(chips, /paste\.txt/);
+  assert.match(chips, /ss-summary\.txt/);
+  assert.equal(await page.inputValue('#paste'), '');
+  const sure = (await findings(page)).filter((f) => /:(confirmed|likely)$/.test(f)).sort();
+  assert.deepEqual(sure, ['client-no-timeout-hang:likely', 'vip-nodeport-local-race:confirmed']);
+  assert.equal(page.url(), url);
+  assert.deepEqual(problems, []);
+  assertOffline(requests);
+  await context.close();
+});
+
 test('a folder, two hosts: findings per host and the timeline', async () => {
   const { context, page, requests, problems } = await openPage(browser, server.base);
   await page.setInputFiles('#folder', path.join(samples, 'bundles/timeline-two-nodes'));
