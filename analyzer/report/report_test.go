@@ -70,3 +70,23 @@ func TestJSONWritesEmptyListsNotNull(t *testing.T) {
 		}
 	}
 }
+
+// CompactJSON is JSON's text without the indentation, byte for byte.
+func TestCompactJSONIsJSONCompacted(t *testing.T) {
+	var indented, compact, want bytes.Buffer
+	if err := JSON(&indented, sample()); err != nil {
+		t.Fatal(err)
+	}
+	if err := CompactJSON(&compact, sample()); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&want, indented.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.TrimSpace(compact.Bytes()); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("compact:\n%s\nwant:\n%s", got, want.Bytes())
+	}
+	if bytes.Contains(compact.Bytes(), []byte("\n  ")) {
+		t.Error("CompactJSON is indented")
+	}
+}

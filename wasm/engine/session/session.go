@@ -344,10 +344,11 @@ func JSON(v any) string {
 	return b.String()
 }
 
-// ReportJSON encodes a report as `nettriage analyze --format json` does.
+// ReportJSON encodes a report for the page as `nettriage analyze --format
+// json` does, without the indentation.
 func ReportJSON(r *engine.Report) string {
 	var b bytes.Buffer
-	if err := report.JSON(&b, r); err != nil {
+	if err := report.CompactJSON(&b, r); err != nil {
 		return fmt.Sprintf(`{"error":%q}`, err.Error())
 	}
 	return b.String()
