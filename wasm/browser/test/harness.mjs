@@ -89,6 +89,18 @@ export async function openPage(browser, base, { viewport = { width: 1440, height
   context.on('response', async (r) => {
     encodings[r.url()] = (await r.allHeaders())['content-encoding'] || 'identity';
   });
+  // The page's own clock for the first finding (ms since the navigation
+  // started): Playwright's waits poll, at intervals that grow to 500 ms, so
+  // the time it observes can be later than the page's.
+  await context.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      if (document.querySelector('article.finding[data-rule]')) {
+        self.nettriageFirstFindingAt = performance.now();
+        seen.disconnect();
+      }
+    });
+    seen.observe(document, { childList: true, subtree: true });
+  });
   const page = await context.newPage();
   if (throttle) {
     const cdp = await context.newCDPSession(page);
@@ -103,8 +115,13 @@ export async function openPage(browser, base, { viewport = { width: 1440, height
   await page.goto(base + '/');
   await page.waitForSelector('html[data-ui=ready][data-engine=ready]', { state: 'attached', timeout: 60_000 });
   const readyMs = performance.now() - t0;
-  return { context, page, requests, problems, readyMs, t0, encodings };
+  // When the page said Ready, on its own clock.
+  const pageReadyMs = Number(await page.getAttribute('html', 'data-engine-ready'));
+  return { context, page, requests, problems, readyMs, pageReadyMs, t0, encodings };
 }
+
+/** When the first finding was shown, in ms since the navigation, on the page's clock. */
+export const pageFirstFindingMs = (page) => page.evaluate(() => self.nettriageFirstFindingAt);
 
 /** The requests that left the page's origin or carried a body. */
 export function offending(requests, base) {
