@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func walkCounters(h *facts.Host, fn func(*event)) {
 			snaps = append(snaps, s)
 		}
 	}
-	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].Time.Before(snaps[j].Time) })
+	slices.SortStableFunc(snaps, func(a, b *facts.CounterSnapshot) int { return a.Time.Compare(b.Time) })
 	for _, s := range snaps {
 		k := prevKey{s.Form}
 		text := fmt.Sprintf("counter snapshot (%s, %d counters)", s.Form, len(s.Values))
@@ -280,7 +281,7 @@ func walkCapture(host string, c *pcap.Capture, fn func(*event)) {
 			items = append(items, item{f.End, f.LastFrame, KindReset, fmt.Sprintf("%s reset", f.Label())})
 		}
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].t.Before(items[j].t) })
+	slices.SortStableFunc(items, func(a, b item) int { return a.t.Compare(b.t) })
 	for _, it := range items {
 		emit(it.t, it.frame, it.kind, it.text)
 	}
