@@ -358,7 +358,7 @@ const (
 // read.
 type ngReader struct {
 	r       *bufio.Reader
-	big     bool  // the current section is big-endian
+	endian        // the current section's byte order
 	off     int64 // input offset of the next block
 	pending int   // bytes of the current block still to discard
 	large   []byte
@@ -409,22 +409,28 @@ func newNgReader(r *bufio.Reader) (*ngReader, error) {
 	return ng, nil
 }
 
-func (r *ngReader) u16(b []byte) uint16 {
-	if r.big {
+// endian reads the fields of a file whose byte order is known only when
+// it is read (pcap and pcapng both allow either).
+type endian struct {
+	big bool // big-endian fields
+}
+
+func (e endian) u16(b []byte) uint16 {
+	if e.big {
 		return binary.BigEndian.Uint16(b)
 	}
 	return binary.LittleEndian.Uint16(b)
 }
 
-func (r *ngReader) u32(b []byte) uint32 {
-	if r.big {
+func (e endian) u32(b []byte) uint32 {
+	if e.big {
 		return binary.BigEndian.Uint32(b)
 	}
 	return binary.LittleEndian.Uint32(b)
 }
 
-func (r *ngReader) u64(b []byte) uint64 {
-	if r.big {
+func (e endian) u64(b []byte) uint64 {
+	if e.big {
 		return binary.BigEndian.Uint64(b)
 	}
 	return binary.LittleEndian.Uint64(b)
